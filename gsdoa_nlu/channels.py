@@ -1,0 +1,138 @@
+"""SafeRestInput: Rasa's REST channel (same URL: /webhooks/rest/webhook) with input checks.
+
+Why not plain RestInput: a malformed body makes it raise (HTTP 500), it passes any text of any size to the
+model, stores what users type verbatim (phone numbers included) and logs the text when something fails.
+This channel answers bad requests with a clear 4xx, masks personal details before anything is stored,
+answers empty input itself, reads at most `max_chars` characters (and says so), and never lets an internal
+error reach the user as a 500 or as silence: they get a short message that starts with 911.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from gsdoa_nlu.patterns import load_yaml
+from gsdoa_nlu.text import clean_user_text, has_words
+
+logger = logging.getLogger(__name__)
+
+# Button payloads: "/intent" or "/intent{json}" — passed on untouched.
+_PAYLOAD = re.compile(r"^/[A-Za-z_][\w]*(\{.{0,300}\})?$", re.S)
+_SENDER_MAX = 128
+_INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_METADATA_MAX_BYTES = 2048
+
+# Used when the domain can't be read (should not happen): still calm, still 911 first.
+_LAST_RESORT = ("Something went wrong on my side, please try again in a moment. 🚨 If someone is overdosing, "
+                "call 911. Overdose line (NORS): 1-888-688-6677.")
+
+
+def _anonymous(sender: str) -> str:
+    """A short, non-reversible tag for log lines (never the sender id itself)."""
+    return hashlib.sha256(sender.encode("utf-8")).hexdigest()[:10]
+
+
+class BadRequest(ValueError):
+    """The request body doesn't have the REST channel's shape."""
+
+
+class SafeRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
+        return cls(**(credentials or {}))
+
+    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml") -> None:
+        self.max_chars = int(max_chars)
+        try:
+            self._texts = load_yaml(texts).get("texts", {})
+        except OSError:
+            logger.warning("Channel texts not found at %s; using the built-in last-resort reply.", texts)
+            self._texts = {}
+
+    # ---- request parsing ---------------------------------------------------------------------------------
+    def parse(self, request: Request) -> Dict[str, Any]:
+        """The checked fields of a request, or BadRequest with a message for the client."""
+        try:
+            body = request.json
+        except Exception as error:  # sanic raises on invalid JSON
+            raise BadRequest("The body must be JSON.") from error
+        if not isinstance(body, dict):
+            raise BadRequest('The body must be a JSON object: {"sender": "...", "message": "..."}.')
+        sender = body.get("sender")
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > _SENDER_MAX:
+            raise BadRequest(f'"sender" must be a non-empty string of at most {_SENDER_MAX} characters.')
+        message = body.get("message")
+        if not isinstance(message, str):
+            raise BadRequest('"message" must be a string.')
+        input_channel = body.get("input_channel")
+        if not (isinstance(input_channel, str) and _INPUT_CHANNEL.match(input_channel)):
+            input_channel = self.name()
+        metadata = body.get("metadata")
+        if not isinstance(metadata, dict) or len(repr(metadata)) > _METADATA_MAX_BYTES:
+            metadata = None
+        return {"sender": sender.strip(), "message": message, "input_channel": input_channel, "metadata": metadata}
+
+    def prepare_text(self, message: str) -> tuple[str, bool]:
+        """Text to hand to Rasa: button payloads unchanged, anything else cleaned and capped."""
+        stripped = message.strip()
+        if _PAYLOAD.match(stripped):
+            return stripped, False
+        return clean_user_text(message, self.max_chars)
+
+    # ---- replies written by the channel itself ----------------------------------------------------------
+    def reply_text(self, name: str) -> str:
+        """A channel text from data/texts.yml (English: the language of a conversation isn't known here)."""
+        return (self._texts.get(name) or {}).get("en") or _LAST_RESORT
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                fields = self.parse(request)
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+
+            text, truncated = self.prepare_text(fields["message"])
+            if not has_words(text):
+                return response.json([{"recipient_id": fields["sender"],
+                                       "text": self.reply_text("no_text")}])
+
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, fields["sender"],
+                                                 input_channel=fields["input_channel"],
+                                                 metadata=fields["metadata"]))
+            except (CancelledError, Exception):  # never a 500 and never the user's text in the log
+                logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]),
+                             exc_info=False)
+                return response.json([{"recipient_id": fields["sender"],
+                                       "text": self.reply_text("service_degraded")}])
+
+            messages: List[Dict[str, Any]] = list(collector.messages)
+            if truncated:
+                messages.append({"recipient_id": fields["sender"],
+                                 "text": self.reply_text("long_message")})
+            if not messages:
+                messages.append({"recipient_id": fields["sender"],
+                                 "text": self.reply_text("service_degraded")})
+            return response.json(messages)
+
+        return webhook

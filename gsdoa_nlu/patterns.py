@@ -1,0 +1,135 @@
+"""Load the YAML pattern files under data/patterns and compile them for spaCy.
+
+Two consumers:
+- the spaCy pipeline builder (EntityRuler patterns for places, substances, legal situations);
+- the EmergencySafetyNet Rasa component (Matcher patterns written in a small token mini-language,
+  documented at the top of data/patterns/emergency.yml).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+import yaml
+
+PROVINCE_CODES = ("BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "NT", "NU")
+_OPTIONAL_RUN = re.compile(r"^_\{0,(\d+)\}$")
+
+
+def load_yaml(path: str | Path) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Emergency Matcher mini-language
+# ---------------------------------------------------------------------------------------------------------
+class PatternError(ValueError):
+    """A pattern string in data/patterns/emergency.yml can't be compiled."""
+
+
+def _token_spec(raw: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
+    optional = raw.endswith("?") and len(raw) > 1
+    word = raw[:-1] if optional else raw
+    run = _OPTIONAL_RUN.match(word)
+    if run:
+        count = int(run.group(1))
+        if not 1 <= count <= 12:
+            raise PatternError(f"optional run {raw!r} must be _{{0,1..12}}")
+        return [{"OP": "?"} for _ in range(count)]
+    if word == "_":
+        spec: Dict[str, Any] = {}
+    elif word.startswith("@"):
+        name = word[1:]
+        if name not in sets:
+            raise PatternError(f"unknown set {word!r}")
+        spec = {"LOWER": {"IN": [str(w).lower() for w in sets[name]]}}
+    elif word.startswith("~") and len(word) > 1:
+        spec = {"LEMMA": {"IN": [w.lower() for w in word[1:].split("|") if w]}}
+    elif len(word) > 2 and word.startswith("/") and word.endswith("/"):
+        regex = word[1:-1]
+        re.compile(regex)
+        spec = {"LOWER": {"REGEX": f"^(?:{regex})$"}}
+    else:
+        options = [w for w in word.split("|") if w]
+        if not options:
+            raise PatternError(f"empty token in {raw!r}")
+        spec = {"LOWER": options[0].lower()} if len(options) == 1 else {"LOWER": {"IN": [o.lower() for o in options]}}
+    if optional:
+        spec = dict(spec, OP="?")
+    return [spec]
+
+
+def compile_matcher_pattern(text: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
+    """'@NEG _ wake|waking' -> a spaCy Matcher token pattern (list of token dicts)."""
+    tokens: List[Dict[str, Any]] = []
+    for raw in str(text).split():
+        tokens.extend(_token_spec(raw, sets))
+    if not tokens or all(t.get("OP") == "?" for t in tokens):
+        raise PatternError(f"pattern {text!r} has no required token")
+    if tokens[0].get("OP") == "?" and tokens[0].keys() == {"OP"}:
+        raise PatternError(f"pattern {text!r} must not start with an optional wildcard")
+    return tokens
+
+
+def compile_emergency_patterns(spec: Dict[str, Any]) -> Dict[str, List[List[Dict[str, Any]]]]:
+    """All patterns of an emergency.yml document, grouped by their rule id."""
+    sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
+    compiled: Dict[str, List[List[Dict[str, Any]]]] = {}
+    for rule_id, texts in (spec.get("patterns") or {}).items():
+        compiled[rule_id] = [compile_matcher_pattern(t, sets) for t in texts]
+    if not compiled:
+        raise PatternError("no emergency patterns found")
+    return compiled
+
+
+# ---------------------------------------------------------------------------------------------------------
+# EntityRuler patterns
+# ---------------------------------------------------------------------------------------------------------
+def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool, tokenize) -> List[Dict[str, Any]]:
+    """Patterns for one alias. Case-insensitive aliases are matched on LOWER, but spaCy tokenises "B.C." and
+    "b.c." differently, so the alias is also added as typed, Title Cased and UPPER CASED."""
+    if case_sensitive:
+        return [{"label": label, "id": ent_id, "pattern": [{"ORTH": t} for t in tokenize(alias)]}]
+    variants = dict.fromkeys([alias.lower(), alias, alias.title(), alias.upper()])
+    return [{"label": label, "id": ent_id, "pattern": v} for v in variants]
+
+
+def place_patterns(places: Dict[str, Any], tokenize) -> List[Dict[str, Any]]:
+    """EntityRuler patterns for provinces (id = province code) and cities (id = 'city:<Name>|<CODE>')."""
+    patterns = []
+    for code, info in (places.get("provinces") or {}).items():
+        names = {info["name"], info.get("name_fr", info["name"]), *info.get("aliases", [])}
+        for alias in sorted(names):
+            patterns += _phrase_or_tokens("province", alias, code, False, tokenize)
+        for alias in info.get("case_sensitive_aliases", []):
+            patterns += _phrase_or_tokens("province", alias, code, True, tokenize)
+    for city in places.get("cities") or []:
+        ent_id = f"city:{city['name']}|{city['province']}"
+        case_sensitive = bool(city.get("case_sensitive"))
+        names = set(city.get("aliases", [])) or {city["name"]}
+        if not case_sensitive:
+            names.add(city["name"])
+        for alias in sorted(names):
+            patterns += _phrase_or_tokens("city", alias, ent_id, case_sensitive, tokenize)
+    return patterns
+
+
+def term_patterns(doc: Dict[str, Any], label: str, tokenize) -> List[Dict[str, Any]]:
+    """EntityRuler patterns for a `terms:` file: {canonical: [aliases…]} -> label with id=canonical."""
+    patterns = []
+    for canonical, aliases in (doc.get("terms") or {}).items():
+        for alias in sorted({canonical.replace("_", " "), *aliases}):
+            patterns += _phrase_or_tokens(label, alias, canonical, False, tokenize)
+    return patterns
+
+
+def iter_alias_ids(patterns: Iterable[Dict[str, Any]]):
+    """(label, surface text, id, case_sensitive) for each EntityRuler pattern (token patterns joined by
+    spaces)."""
+    for p in patterns:
+        if isinstance(p["pattern"], str):
+            yield p["label"], p["pattern"], p.get("id", ""), False
+        else:
+            yield p["label"], " ".join(t["ORTH"] for t in p["pattern"]), p.get("id", ""), True

@@ -1,0 +1,236 @@
+"""Start and stop the bot's processes (action server + Rasa server) on loopback, for people and for tests.
+
+    python -m ops.services run   [--rasa-port 5005 --action-port 5055]   # until Ctrl-C
+    python -m ops.services shell [...]                                   # terminal chat, then stop
+    python -m ops.services eval --cases ../shared/eval/dev_cases.jsonl   # free ports, run e2e.py, stop
+
+Only the standard library is used here; rasa and the action server run as child processes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_MODEL = ROOT / "models" / "gsdoa.tar.gz"
+E2E_TOOL = ROOT.parent / "shared" / "eval" / "e2e.py"
+QUIET_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "HF_HUB_OFFLINE": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, timeout: float = 2.0) -> Optional[bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.read()
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dict]:
+    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as reply:
+        return json.loads(reply.read() or b"[]")
+
+
+class BotServices:
+    """The action server and the Rasa server as child processes on 127.0.0.1.
+
+    Use as a context manager; `start_actions=False` runs Rasa alone (to test the bot with the action server
+    down). Logs go to build/logs/<name>-<port>.log."""
+
+    def __init__(self, rasa_port: Optional[int] = None, action_port: Optional[int] = None,
+                 model: Path = DEFAULT_MODEL, start_actions: bool = True, log_level: str = "INFO") -> None:
+        self.rasa_port = rasa_port or free_port()
+        self.action_port = action_port or free_port()
+        self.model = Path(model)
+        self.start_actions = start_actions
+        self.log_level = log_level
+        self.log_dir = ROOT / "build" / "logs"
+        self.processes: Dict[str, subprocess.Popen] = {}
+        self.started_at: Optional[float] = None
+        self.ready_after: Optional[float] = None
+
+    # ---- urls ---------------------------------------------------------------------------------------------
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    def log_path(self, name: str) -> Path:
+        port = self.rasa_port if name == "rasa" else self.action_port
+        return self.log_dir / f"{name}-{port}.log"
+
+    # ---- lifecycle ----------------------------------------------------------------------------------------
+    def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path(name), "w", encoding="utf-8")
+        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level}
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                   start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def start_action_server(self) -> None:
+        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.action_port)])
+
+    def start_rasa(self) -> None:
+        if not self.model.exists():
+            raise FileNotFoundError(f"No trained model at {self.model} — run `make train` first.")
+        endpoints = ROOT / "build" / f"endpoints-{self.rasa_port}.yml"
+        endpoints.parent.mkdir(parents=True, exist_ok=True)
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}"\n', encoding="utf-8")
+        self.started_at = time.monotonic()
+        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+                             "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")])
+
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        """Block until the REST channel answers (Rasa loads the model before it serves)."""
+        deadline = time.monotonic() + timeout
+        checks = {"rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/"}
+        if "actions" in self.processes:
+            checks["actions"] = f"http://127.0.0.1:{self.action_port}/health"
+        pending = dict(checks)
+        while pending:
+            for name, url in list(pending.items()):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    tail = self.log_path(name).read_text(encoding="utf-8", errors="replace")[-3000:]
+                    raise RuntimeError(f"{name} exited with code {process.returncode}:\n{tail}")
+                if http_get(url) is not None:
+                    pending.pop(name)
+                    if name == "rasa" and self.started_at is not None:
+                        self.ready_after = time.monotonic() - self.started_at
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            if pending:
+                time.sleep(0.25)
+
+    def start(self) -> "BotServices":
+        if self.start_actions:
+            self.start_action_server()
+        self.start_rasa()
+        self.wait_ready()
+        return self
+
+    def stop_process(self, name: str, timeout: float = 15.0) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            self.stop_process(name)
+
+    def __enter__(self) -> "BotServices":
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# ---- command line -------------------------------------------------------------------------------------------
+def _run(args: argparse.Namespace) -> int:
+    services = BotServices(args.rasa_port, args.action_port)
+    print("Starting the action server and Rasa (loading the model takes ~15–30 s)…", flush=True)
+    stop = {"requested": False}
+
+    def request_stop(*_):
+        stop["requested"] = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    with services:
+        print(f"\nThe bot is ready (REST channel on localhost):\n"
+              f"  curl -s -X POST {services.rest_url} -H 'Content-Type: application/json' \\\n"
+              f"       -d '{{\"sender\": \"me\", \"message\": \"can police arrest me if I call 911?\"}}'\n"
+              f"  or chat in another terminal:  .venv/bin/python -m bot.terminal --url {services.rest_url}\n"
+              f"Logs: {services.log_path('rasa')} and {services.log_path('actions')}\n"
+              f"Press Ctrl-C to stop.", flush=True)
+        while not stop["requested"]:
+            for name, process in services.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped unexpectedly (code {process.returncode}); see its log.", flush=True)
+                    return 1
+            time.sleep(0.5)
+        print("\nStopping…", flush=True)
+    print("Stopped.")
+    return 0
+
+
+def _shell(args: argparse.Namespace) -> int:
+    from bot.terminal import chat
+
+    print("Starting the bot (~15–30 s)…", flush=True)
+    with BotServices(args.rasa_port, args.action_port) as services:
+        return chat(services.rest_url)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    cases = Path(args.cases).resolve()
+    tool = Path(args.tool).resolve()
+    with BotServices() as services:
+        print(f"Bot ready on 127.0.0.1:{services.rasa_port}; running {tool.name} on {cases}", flush=True)
+        command = [sys.executable, str(tool), services.rest_url, str(cases), "--show-fail", str(args.show_fail)]
+        if args.json:
+            command += ["--json", args.json]
+        return subprocess.call(command)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("run", "shell"):
+        command = sub.add_parser(name)
+        command.add_argument("--rasa-port", type=int, default=5005)
+        command.add_argument("--action-port", type=int, default=5055)
+    evaluate = sub.add_parser("eval")
+    evaluate.add_argument("--cases", default=str(E2E_TOOL.parent / "dev_cases.jsonl"))
+    evaluate.add_argument("--tool", default=str(E2E_TOOL))
+    evaluate.add_argument("--show-fail", type=int, default=0)
+    evaluate.add_argument("--json", default=None, help="also write the tool's JSON report here")
+    args = parser.parse_args(argv)
+    return {"run": _run, "shell": _shell, "eval": _eval}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
