@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from gsdoa_nlu.language import LanguageGuess
-from gsdoa_nlu.patterns import compile_emergency_patterns, iter_alias_ids, load_yaml
+from gsdoa_nlu.patterns import CONTEXT_PREFIX, compile_emergency_patterns, iter_alias_ids, load_yaml
 from gsdoa_nlu.text import clean_user_text, has_words, normalize_for_matching
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,13 @@ class EmergencySafetyNet(_PersistedConfigComponent):
         spec = load_yaml(self._config["patterns"])
         return {"patterns": compile_emergency_patterns(spec)}
 
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+        """Stores the compiled patterns in the model (checked against spaCy's Matcher first)."""
+        resource = super().train(training_data)
+        self._matcher = None
+        self._get_matcher(model)  # fails the training run if a pattern is invalid
+        return resource
+
     def _get_matcher(self, model: SpacyModel):
         if self._matcher is None:
             from spacy.matcher import Matcher
@@ -234,12 +241,25 @@ class EmergencySafetyNet(_PersistedConfigComponent):
         return self._matcher
 
     def matches(self, text: str, model: SpacyModel) -> List[str]:
-        """Ids of the emergency rules that match the text (empty if none)."""
+        """Ids of the emergency rules that match the text — empty if none match, or if the text is about the
+        past or asked to learn (context `not_now`) with no sign that it is happening now."""
         if not text:
             return []
         doc = model.model(normalize_for_matching(text))
-        matcher = self._get_matcher(model)
-        return sorted({model.model.vocab.strings[match_id] for match_id, _, _ in matcher(doc)})
+        rules: set = set()
+        context: Dict[str, List[tuple]] = {"not_now": [], "now": [], "resolved": []}
+        for match_id, start, end in self._get_matcher(model)(doc):
+            name = model.model.vocab.strings[match_id]
+            if name.startswith(CONTEXT_PREFIX):
+                context[name[len(CONTEXT_PREFIX):]].append((start, end))
+            else:
+                rules.add(name)
+        if rules and context["not_now"]:
+            now = [span for span in context["now"]
+                   if not any(r_start <= span[0] and span[1] <= r_end for r_start, r_end in context["resolved"])]
+            if not now:
+                return []
+        return sorted(rules)
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:

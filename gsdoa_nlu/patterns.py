@@ -73,14 +73,23 @@ def compile_matcher_pattern(text: str, sets: Dict[str, List[str]]) -> List[Dict[
     return tokens
 
 
+CONTEXT_PREFIX = "context:"
+CONTEXT_KINDS = ("not_now", "now", "resolved")
+
+
 def compile_emergency_patterns(spec: Dict[str, Any]) -> Dict[str, List[List[Dict[str, Any]]]]:
-    """All patterns of an emergency.yml document, grouped by their rule id."""
+    """All patterns of an emergency.yml document, grouped by their rule id; the context patterns under
+    'context:not_now', 'context:now' and 'context:resolved'."""
     sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
     compiled: Dict[str, List[List[Dict[str, Any]]]] = {}
     for rule_id, texts in (spec.get("patterns") or {}).items():
         compiled[rule_id] = [compile_matcher_pattern(t, sets) for t in texts]
     if not compiled:
         raise PatternError("no emergency patterns found")
+    for kind, texts in (spec.get("context") or {}).items():
+        if kind not in CONTEXT_KINDS:
+            raise PatternError(f"unknown context kind {kind!r} (expected one of {CONTEXT_KINDS})")
+        compiled[CONTEXT_PREFIX + kind] = [compile_matcher_pattern(t, sets) for t in texts]
     return compiled
 
 

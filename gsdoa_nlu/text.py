@@ -84,10 +84,11 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 
 
 def normalize_for_matching(text: str) -> str:
-    """Lower-case, accent-free text with French elisions split ("l'ambulance" -> "l' ambulance"), curly
-    apostrophes straightened and letters repeated 3+ times squeezed ("helppp" -> "helpp")."""
+    """Lower-case, accent-free text with French elisions expanded ("l'ambulance" -> "le ambulance",
+    "qu'il" -> "que il"), curly apostrophes straightened and letters repeated 3+ times squeezed
+    ("helppp" -> "helpp")."""
     text = _APOSTROPHES.sub("'", text.lower())
-    text = _ELISION.sub(lambda m: m.group(1) + "' ", text)
+    text = _ELISION.sub(lambda m: m.group(1) + "e ", text)
     text = _REPEATS.sub(r"\1\1", text)
     return strip_accents(text)
 

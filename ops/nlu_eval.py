@@ -1,0 +1,70 @@
+"""Evaluate a trained model on an NLU test file: accuracy, macro-F1 and per-intent scores over full intents
+(retrieval intents include the ResponseSelector's pick, e.g. legal/arrest). Used by tests and `make bench`.
+
+    python -m ops.nlu_eval models/gsdoa.tar.gz tests/nlu/heldout.yml
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List
+
+
+def predicted_label(parse: Dict[str, Any]) -> str:
+    intent = (parse.get("intent") or {}).get("name") or "None"
+    selector = (parse.get("response_selector") or {}).get(intent)
+    if selector:
+        return (selector.get("response") or {}).get("intent_response_key") or intent
+    return intent
+
+
+def scores(pairs: List[tuple]) -> Dict[str, Any]:
+    labels = sorted({expected for expected, _ in pairs})
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for expected, predicted in pairs:
+        if expected == predicted:
+            tp[expected] += 1
+        else:
+            fn[expected] += 1
+            fp[predicted] += 1
+    per_intent = {}
+    for label in labels:
+        precision = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        recall = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp[label] + fn[label]}
+    correct = sum(tp.values())
+    return {"n": len(pairs), "accuracy": correct / len(pairs) if pairs else 0.0,
+            "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent) if per_intent else 0.0,
+            "per_intent": per_intent}
+
+
+def evaluate_model(model_path: Path, test_file: Path) -> Dict[str, Any]:
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    agent = Agent.load(str(model_path))
+    data = load_data(str(test_file))
+    pairs, errors = [], []
+
+    async def run() -> None:
+        for example in data.intent_examples:
+            expected = example.get_full_intent()
+            parse = await agent.parse_message(example.get("text"))
+            predicted = predicted_label(parse)
+            pairs.append((expected, predicted))
+            if predicted != expected:
+                errors.append({"text": example.get("text"), "expected": expected, "predicted": predicted})
+
+    asyncio.run(run())
+    result = scores(pairs)
+    result["errors"] = errors
+    return result
+
+
+if __name__ == "__main__":
+    report = evaluate_model(Path(sys.argv[1]), Path(sys.argv[2]))
+    print(json.dumps({k: v for k, v in report.items() if k != "per_intent"}, indent=1, ensure_ascii=False))

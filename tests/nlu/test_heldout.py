@@ -1,0 +1,46 @@
+"""Intent accuracy and macro-F1 on a held-out NLU split (tests/nlu/heldout.yml, never used for training).
+
+Labels are full intents: retrieval intents count as right only if the ResponseSelector picked the right
+answer too (legal/arrest, not just legal). The emergency safety net is part of the pipeline, as in production.
+Results are printed and written to results/nlu_heldout.json (bench reads them from there too)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ops.nlu_eval import evaluate_model
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.model
+
+# Thresholds we hold the shipped model to (README "Tests"). Emergency recall is a safety invariant.
+MIN_MACRO_F1 = 0.85
+MIN_ACCURACY = 0.88
+MIN_EMERGENCY_RECALL = 1.0
+
+
+@pytest.fixture(scope="module")
+def report():
+    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / "heldout.yml")
+    out = ROOT / "results" / "nlu_heldout.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"\nheld-out NLU: accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+          f"emergency recall {result['per_intent']['emergency']['recall']:.3f}  (n={result['n']})")
+    for error in result["errors"][:40]:
+        print(f"  {error['expected']:32s} -> {error['predicted']:32s} {error['text'][:70]}")
+    return result
+
+
+def test_macro_f1(report):
+    assert report["macro_f1"] >= MIN_MACRO_F1
+
+
+def test_accuracy(report):
+    assert report["accuracy"] >= MIN_ACCURACY
+
+
+def test_every_held_out_emergency_is_recognised(report):
+    assert report["per_intent"]["emergency"]["recall"] >= MIN_EMERGENCY_RECALL, [
+        e for e in report["errors"] if e["expected"] == "emergency"]
