@@ -242,24 +242,32 @@ class EmergencySafetyNet(_PersistedConfigComponent):
 
     def matches(self, text: str, model: SpacyModel) -> List[str]:
         """Ids of the emergency rules that match the text — empty if none match, or if the text is about the
-        past or asked to learn (context `not_now`) with no sign that it is happening now."""
+        past or asked to learn (context `not_now`) with no sign near the match that it is happening now."""
         if not text:
             return []
         doc = model.model(normalize_for_matching(text))
-        rules: set = set()
+        rules: Dict[str, List[tuple]] = {}
         context: Dict[str, List[tuple]] = {"not_now": [], "now": [], "resolved": []}
         for match_id, start, end in self._get_matcher(model)(doc):
             name = model.model.vocab.strings[match_id]
             if name.startswith(CONTEXT_PREFIX):
                 context[name[len(CONTEXT_PREFIX):]].append((start, end))
             else:
-                rules.add(name)
-        if rules and context["not_now"]:
-            now = [span for span in context["now"]
-                   if not any(r_start <= span[0] and span[1] <= r_end for r_start, r_end in context["resolved"])]
-            if not now:
-                return []
+                rules.setdefault(name, []).append((start, end))
+        if rules and context["not_now"] and not self._happening_now(rules, context):
+            return []
         return sorted(rules)
+
+    NOW_WINDOW = 10  # tokens between a "now" word and the emergency words it vouches for
+
+    def _happening_now(self, rules: Dict[str, List[tuple]], context: Dict[str, List[tuple]]) -> bool:
+        spans = [span for found in rules.values() for span in found]
+        for start, end in context["now"]:
+            if any(r_start <= start and end <= r_end for r_start, r_end in context["resolved"]):
+                continue  # "he's ok now"
+            if any(start - self.NOW_WINDOW <= r_end and r_start <= end + self.NOW_WINDOW for r_start, r_end in spans):
+                return True
+        return False
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
