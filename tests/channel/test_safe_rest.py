@@ -1,0 +1,67 @@
+"""SafeRestInput's checks, without a server (the conversation tests exercise it over HTTP)."""
+import pytest
+
+from gsdoa_nlu.channels import BadRequest, SafeRestInput
+
+
+class FakeRequest:
+    def __init__(self, body=None, invalid=False):
+        self._body, self._invalid = body, invalid
+
+    @property
+    def json(self):
+        if self._invalid:
+            raise ValueError("invalid JSON")
+        return self._body
+
+
+@pytest.fixture
+def channel(root):
+    return SafeRestInput(max_chars=1000, texts=str(root / "data" / "texts.yml"))
+
+
+def test_valid_request(channel):
+    fields = channel.parse(FakeRequest({"sender": " u1 ", "message": "hi", "metadata": {"lang": "en"},
+                                        "input_channel": "telegram"}))
+    assert fields == {"sender": "u1", "message": "hi", "input_channel": "telegram", "metadata": {"lang": "en"}}
+
+
+@pytest.mark.parametrize("body", [None, [], "text", 3, {"message": "hi"}, {"sender": "", "message": "hi"},
+                                  {"sender": 5, "message": "hi"}, {"sender": "x" * 129, "message": "hi"},
+                                  {"sender": "u", "message": None}, {"sender": "u", "message": ["hi"]},
+                                  {"sender": "u", "message": {"text": "hi"}}, {"sender": "u"}])
+def test_malformed_requests_are_rejected_with_a_reason(channel, body):
+    with pytest.raises(BadRequest) as error:
+        channel.parse(FakeRequest(body))
+    assert str(error.value)
+
+
+def test_invalid_json(channel):
+    with pytest.raises(BadRequest, match="JSON"):
+        channel.parse(FakeRequest(invalid=True))
+
+
+def test_odd_optional_fields_are_dropped(channel):
+    fields = channel.parse(FakeRequest({"sender": "u", "message": "hi", "metadata": "x" * 10,
+                                        "input_channel": "../../etc"}))
+    assert fields["metadata"] is None and fields["input_channel"] == "rest"
+    big = {"k": "v" * 5000}
+    assert channel.parse(FakeRequest({"sender": "u", "message": "hi", "metadata": big}))["metadata"] is None
+
+
+def test_button_payloads_pass_unchanged(channel):
+    payload = '/affirm{"gs_conditions": "possession"}'
+    assert channel.prepare_text(payload) == (payload, False)
+
+
+def test_text_is_cleaned_masked_and_capped(channel):
+    text, truncated = channel.prepare_text("<b>call me</b> at 604-555-0187 " + "x" * 2000)
+    assert "<b>" not in text and "604-555-0187" not in text
+    assert truncated and len(text) <= 1000
+
+
+def test_channel_texts_come_from_data_with_a_safe_last_resort(channel, tmp_path):
+    assert "911" in channel.reply_text("no_text")
+    assert "1,000" in channel.reply_text("long_message")
+    missing = SafeRestInput(texts=str(tmp_path / "none.yml"))
+    assert "911" in missing.reply_text("service_degraded")

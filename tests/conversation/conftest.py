@@ -1,0 +1,69 @@
+"""The real servers for conversation tests: the action server + Rasa with the trained model, on free loopback
+ports, started once per test session (and a second Rasa without any action server for the outage tests)."""
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from typing import Dict, List
+
+import pytest
+
+from ops.services import BotServices
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "gsdoa.tar.gz"
+
+
+class Chat:
+    """One conversation with the bot over REST."""
+
+    def __init__(self, services: BotServices) -> None:
+        self.services = services
+        self.sender = "test-" + uuid.uuid4().hex[:12]
+
+    def raw(self, body: object, content_type: str = "application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.services.rest_url, data, {"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def send(self, message: str) -> List[Dict]:
+        status, body = self.raw({"sender": self.sender, "message": message})
+        assert status == 200, (status, body)
+        return body
+
+    def say(self, message: str) -> str:
+        return reply_text(self.send(message))
+
+
+def reply_text(messages: List[Dict]) -> str:
+    parts = []
+    for message in messages:
+        if message.get("text"):
+            parts.append(message["text"])
+        parts += [str(b.get("title", "")) for b in message.get("buttons") or []]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def bot():
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train`")
+    with BotServices(model=MODEL) as services:
+        yield services
+
+
+@pytest.fixture(scope="session")
+def bot_without_actions():
+    """Rasa alone: its endpoints point at an action server port where nothing listens."""
+    with BotServices(model=MODEL, start_actions=False) as services:
+        yield services
+
+
+@pytest.fixture
+def chat(bot) -> Chat:
+    return Chat(bot)

@@ -1,0 +1,161 @@
+"""Checks on the content files (data/): sources, numbers, links, coverage between NLU data and answers.
+
+These are the guard rails for "never invent a phone number or URL" and "every legal answer names its source".
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, load_yaml
+
+FACTS = (ROOT.parent / "shared" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
+FACT_DIGITS = re.sub(r"\D", "", FACTS)
+SOURCES = load_yaml("data/sources.yml")["sources"]
+PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
+URL = re.compile(r"https?://[^\s)\"']+")
+MAX_CHARS = 1000  # a phone screen; the e2e checker also rejects replies over 1,200 characters
+
+
+def response_files():
+    return sorted((ROOT / "data" / "responses").glob("*.yml"))
+
+
+def all_responses():
+    for path in response_files():
+        for name, variants in (yaml.safe_load(path.read_text(encoding="utf-8"))["responses"] or {}).items():
+            for variant in variants:
+                yield path.name, name, variant
+
+
+def all_texts():
+    """(where, text, source ids) for every piece of user-facing text in data/."""
+    for file, name, variant in all_responses():
+        yield f"{file}:{name}", variant.get("text", ""), (variant.get("metadata") or {}).get("sources", [])
+        for button in variant.get("buttons") or []:
+            yield f"{file}:{name}:button", button["title"], []
+    for name, entry in load_yaml("data/texts.yml")["texts"].items():
+        for language, value in entry.items():
+            if language in ("en", "fr"):
+                values = value if isinstance(value, list) else [value]
+                for item in values:
+                    yield (f"texts.yml:{name}:{language}", item["title"] if isinstance(item, dict) else item,
+                           entry.get("sources", []))
+    for code, entry in load_yaml("data/resources/provinces.yml")["provinces"].items():
+        for field in ("naloxone", "health_line"):
+            yield f"provinces.yml:{code}:{field}", entry[field], entry[f"{field}_sources"]
+
+
+def test_every_response_has_sources_a_date_and_a_kind():
+    for file, name, variant in all_responses():
+        metadata = variant.get("metadata") or {}
+        assert isinstance(metadata.get("sources"), list), (file, name)
+        datetime.date.fromisoformat(metadata.get("verified_on", ""))
+        assert metadata.get("kind"), (file, name)
+
+
+def test_every_source_id_is_in_the_registry():
+    for where, _, source_ids in all_texts():
+        for source_id in source_ids:
+            assert source_id in SOURCES, (where, source_id)
+
+
+def test_registry_urls_come_from_the_fact_base():
+    for source_id, source in SOURCES.items():
+        assert source["url"] in FACTS, source_id
+
+
+def test_every_legal_answer_names_its_source_with_its_link():
+    for file, name, variant in all_responses():
+        metadata = variant.get("metadata") or {}
+        if metadata.get("kind") != "legal":
+            continue
+        first = SOURCES[metadata["sources"][0]]
+        assert "\nSource: " in variant["text"], (file, name)
+        assert first["url"] in variant["text"], (file, name, "the link must be the first listed source")
+
+
+def test_verdict_texts_and_province_entries_cite_sources():
+    texts = load_yaml("data/texts.yml")["texts"]
+    for name, entry in texts.items():
+        if name.startswith("verdict_"):
+            assert entry.get("sources"), name
+    assert "Source: " in texts["verdict_footer"]["en"]
+
+
+def test_no_invented_phone_numbers():
+    for where, text, _ in all_texts():
+        for number in PHONE.findall(text):
+            digits = re.sub(r"\D", "", number)
+            if digits:
+                assert digits in FACT_DIGITS, (where, number)
+            else:
+                assert number.replace("-", "").upper() in FACTS.replace("-", "").upper(), (where, number)
+
+
+def test_no_invented_links():
+    for where, text, _ in all_texts():
+        for url in URL.findall(text):
+            assert url.rstrip(".,") in FACTS, (where, url)
+
+
+def test_texts_fit_a_phone_screen():
+    for where, text, _ in all_texts():
+        assert len(text) <= MAX_CHARS, (where, len(text))
+
+
+def test_no_text_claims_to_be_human_or_gives_doses():
+    for where, text, _ in all_texts():
+        assert not re.search(r"\bI(['’]m| am) (a )?(real )?(human|person)\b", text, re.I), where
+        assert not re.search(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?)\b", text, re.I), where
+
+
+def test_unverified_facts_are_flagged_not_stated():
+    """Claims the fact base marks UNVERIFIED must come with a 'not verified' / 'don't say' caveat."""
+    for where, text, _ in all_texts():
+        lowered = text.lower()
+        if "nunavut" in lowered and "811" in lowered and "health_line" in where:
+            assert "no 811" in lowered, where
+        if "french" in lowered and "nors" in lowered:
+            assert "not verified" in lowered or "unverified" in lowered, where
+
+
+def nlu_intents():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    return {example.get_full_intent() for example in data.intent_examples}
+
+
+def test_intent_catalogue_matches_the_training_data():
+    catalogue = set(load_yaml("data/intents.yml")["intents"])
+    assert nlu_intents() == catalogue
+
+
+def test_every_retrieval_intent_has_an_answer_and_every_answer_has_data():
+    retrieval = {i for i in nlu_intents() if "/" in i}
+    answers = {name[len("utter_"):] for _, name, _ in all_responses() if "/" in name}
+    assert retrieval == answers
+
+
+def test_every_text_has_english():
+    for name, entry in load_yaml("data/texts.yml")["texts"].items():
+        assert entry.get("en"), name
+
+
+@pytest.mark.parametrize("name", ["utter_emergency", "utter_suicidal", "utter_refuse_synthesis",
+                                  "utter_refuse_dosing", "utter_greet"])
+def test_safety_critical_responses_exist_in_french(name):
+    variants = [v for file, n, v in all_responses() if n == name]
+    assert any(c.get("value") == "fr" for v in variants for c in v.get("condition") or []), name
+
+
+def test_emergency_response_starts_with_911():
+    for _, name, variant in all_responses():
+        if name == "utter_emergency":
+            first_line = variant["text"].splitlines()[0]
+            assert "911" in first_line, first_line
