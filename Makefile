@@ -19,7 +19,8 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/sources.yml' 2>/dev/null) \
+# What the trained model is built from (texts.yml, resources/ and sources.yml are read by actions at run time).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses data/patterns -name '*.yml') \
                    $(wildcard gsdoa_nlu/*.py)
 PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/patterns/legal_situations.yml \
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py

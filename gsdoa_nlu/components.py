@@ -1,6 +1,7 @@
 """Custom Rasa NLU components of the GSDOA bot (registered with Rasa's default recipe, used in config.yml).
 
 - MessageSanitizer: first in the pipeline; strips markup, masks personal details, caps the length.
+- PlaceMasker: the classifier sees "__place__" instead of town and province names.
 - LanguageGuesser: emits a `language` entity (en/fr) when a message is clearly in one language.
 - EntityCanonicalizer: turns EntityRuler matches into canonical values (B.C. -> BC; Dartmouth -> city +
   province NS).
@@ -17,6 +18,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -77,6 +79,41 @@ class MessageSanitizer(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._clean(message, live=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class PlaceMasker(GraphComponent):
+    """Replaces the lemma of every token inside a place the EntityRuler found ("halifax", "nova scotia") by one
+    placeholder, so the featurizers see "im in __place__": the classifier learns the shape of a message about a
+    place instead of memorising the few town names in the training data. Runs after SpacyTokenizer."""
+
+    PLACEHOLDER = "__place__"
+    LABELS = ("province", "city")
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "PlaceMasker":
+        return cls()
+
+    def _mask(self, message: Message) -> None:
+        doc = message.get(SPACY_DOCS[TEXT])
+        tokens = message.get(TOKENS_NAMES[TEXT])
+        if doc is None or not tokens:
+            return
+        spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in self.LABELS]
+        for token in tokens:
+            if any(start <= token.start and token.end <= end for start, end in spans):
+                token.lemma = self.PLACEHOLDER
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._mask(example)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._mask(message)
         return messages
 
 

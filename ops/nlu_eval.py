@@ -14,10 +14,14 @@ from typing import Any, Dict, List
 
 
 def predicted_label(parse: Dict[str, Any]) -> str:
+    """The full intent: a retrieval intent gets its ResponseSelector's pick (our per-intent selectors, or a
+    single 'default' selector as in Rasa's default config, when its pick belongs to that intent)."""
     intent = (parse.get("intent") or {}).get("name") or "None"
-    selector = (parse.get("response_selector") or {}).get(intent)
-    if selector:
-        return (selector.get("response") or {}).get("intent_response_key") or intent
+    selectors = parse.get("response_selector") or {}
+    for key in (intent, "default"):
+        pick = ((selectors.get(key) or {}).get("response") or {}).get("intent_response_key")
+        if pick and pick.split("/")[0] == intent:
+            return pick
     return intent
 
 

@@ -13,7 +13,7 @@ import yaml
 
 from tests.conftest import ROOT, load_yaml
 
-FACTS = (ROOT.parent / "shared" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
+FACTS = (ROOT / "data" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
 FACT_DIGITS = re.sub(r"\D", "", FACTS)
 SOURCES = load_yaml("data/sources.yml")["sources"]
 PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
