@@ -46,24 +46,33 @@ def scores(pairs: List[tuple]) -> Dict[str, Any]:
             "per_intent": per_intent}
 
 
-def evaluate_model(model_path: Path, test_file: Path) -> Dict[str, Any]:
+def load_agent(model_path: Path):
     from rasa.core.agent import Agent
+
+    return Agent.load(str(model_path))
+
+
+def predict(agent, texts: List[str]) -> List[str]:
+    """Full predicted intents for texts, parsed by the whole NLU pipeline (safety net included)."""
+
+    async def run() -> List[str]:
+        return [predicted_label(await agent.parse_message(text)) for text in texts]
+
+    return asyncio.run(run())
+
+
+def evaluate_model(model_path: Path, test_file: Path, agent=None) -> Dict[str, Any]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    agent = Agent.load(str(model_path))
-    data = load_data(str(test_file))
+    agent = agent or load_agent(model_path)
+    examples = load_data(str(test_file)).intent_examples
+    predictions = predict(agent, [e.get("text") for e in examples])
     pairs, errors = [], []
-
-    async def run() -> None:
-        for example in data.intent_examples:
-            expected = example.get_full_intent()
-            parse = await agent.parse_message(example.get("text"))
-            predicted = predicted_label(parse)
-            pairs.append((expected, predicted))
-            if predicted != expected:
-                errors.append({"text": example.get("text"), "expected": expected, "predicted": predicted})
-
-    asyncio.run(run())
+    for example, predicted in zip(examples, predictions):
+        expected = example.get_full_intent()
+        pairs.append((expected, predicted))
+        if predicted != expected:
+            errors.append({"text": example.get("text"), "expected": expected, "predicted": predicted})
     result = scores(pairs)
     result["errors"] = errors
     return result

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from ops.nlu_eval import evaluate_model
-from tests.conftest import ROOT
+from ops.nlu_eval import evaluate_model, load_agent, predict
+from tests.conftest import ROOT, load_yaml
 
 pytestmark = pytest.mark.model
 
@@ -21,8 +21,13 @@ MIN_EMERGENCY_RECALL = 1.0
 
 
 @pytest.fixture(scope="module")
-def report():
-    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / "heldout.yml")
+def agent():
+    return load_agent(ROOT / "models" / "gsdoa.tar.gz")
+
+
+@pytest.fixture(scope="module")
+def report(agent):
+    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / "heldout.yml", agent)
     out = ROOT / "results" / "nlu_heldout.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -44,3 +49,12 @@ def test_accuracy(report):
 def test_every_held_out_emergency_is_recognised(report):
     assert report["per_intent"]["emergency"]["recall"] >= MIN_EMERGENCY_RECALL, [
         e for e in report["errors"] if e["expected"] == "emergency"]
+
+
+def test_did_you_mean_buttons_lead_back_to_their_topic(agent):
+    """"Did you mean…?" buttons send their label as the message: each label must be understood as its intent."""
+    offered = {name: entry["label"] for name, entry in load_yaml("data/intents.yml")["intents"].items()
+               if entry.get("offer", True) and name != "emergency"}
+    predicted = dict(zip(offered, predict(agent, list(offered.values()))))
+    wrong = {name: (offered[name], predicted[name]) for name in offered if predicted[name] != name}
+    assert not wrong, wrong
