@@ -36,26 +36,29 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from gsdoa_nlu.language import LanguageGuess
 from gsdoa_nlu.patterns import CONTEXT_PREFIX, compile_emergency_patterns, iter_alias_ids, load_yaml
-from gsdoa_nlu.text import clean_user_text, has_words, normalize_for_matching
+from gsdoa_nlu.text import clean_user_text, focus_on_question, has_words, normalize_for_matching
 
 logger = logging.getLogger(__name__)
 
 EMERGENCY_INTENT = "emergency"
 SAFETY_NET_KEY = "emergency_net"
 INPUT_NOTES_KEY = "input_notes"
+FULL_TEXT_KEY = "full_text"  # the whole cleaned message, kept when TEXT is narrowed to the question
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class MessageSanitizer(GraphComponent):
     """Cleans every message (training and live) before tokenisation, so the models never see markup or personal
-    details, and no message longer than `max_chars` is processed."""
+    details, and no message longer than `max_chars` is processed. A long story is narrowed to its question
+    for the classifiers (`focus_min_words`); the emergency safety net still reads the whole message."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 1000}
+        return {"max_chars": 1000, "focus_min_words": 50}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._max_chars = int(config["max_chars"])
+        self._focus_min_words = int(config["focus_min_words"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -67,7 +70,10 @@ class MessageSanitizer(GraphComponent):
         if raw is None:
             return
         text, truncated = clean_user_text(raw, self._max_chars)
-        message.set(TEXT, text)
+        focused = focus_on_question(text, self._focus_min_words)
+        message.set(TEXT, focused)
+        if focused != text:
+            message.set(FULL_TEXT_KEY, text)
         if live:
             message.set(INPUT_NOTES_KEY, {"truncated": truncated, "has_words": has_words(text)}, add_to_output=True)
 
@@ -308,7 +314,7 @@ class EmergencySafetyNet(_PersistedConfigComponent):
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
-            rules = self.matches(message.get(TEXT) or "", model)
+            rules = self.matches(message.get(FULL_TEXT_KEY) or message.get(TEXT) or "", model)
             if not rules:
                 continue
             previous = message.get(INTENT) or {}

@@ -32,9 +32,9 @@ _PII_PATTERNS = [
         r"\b\d{1,6}\s+(?:[A-Z][\w'-]*\s+){1,3}(?:st|street|ave|avenue|rd|road|cres|crescent|dr|drive|blvd|"
         r"boulevard|way|lane|ln|court|ct|place|pl|terrace|hwy|highway)\b\.?", re.I)),
     ("ADDRESS", re.compile(r"\b\d{1,6},?\s+(?:rue|avenue|boulevard|chemin|rang|boul\.?)\s+[\w'-]+(\s+[\w'-]+)?", re.I)),
-    # "my name is Kelsey Brightwater" / "je m'appelle Marie Tremblay"
+    # "my name is Kelsey Brightwater" / "je m'appelle Marie Tremblay" (the whole phrase goes)
     ("NAME", re.compile(r"(?i:\b(?:my name is|my name's|i am called|call me|je m'appelle|mon nom est)\s+)"
-                        r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})")),
+                        r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}")),
     ("POSTAL", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b", re.I)),
 ]
 
@@ -49,13 +49,27 @@ def strip_markup(text: str) -> str:
 
 
 def mask_personal_details(text: str) -> str:
-    """Replace e-mails, phone numbers, dates, long ID numbers, addresses and stated names by placeholders."""
-    for label, pattern in _PII_PATTERNS:
-        if label == "NAME":
-            text = pattern.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + "someone", text)
-        else:
-            text = pattern.sub(" ", text) if label in {"URL"} else pattern.sub(f" {label.lower()} ", text)
+    """Remove e-mails, phone numbers, dates, long ID numbers, addresses, postal codes and stated names
+    ("my name is …" goes as a whole). Nothing is put in their place: a word like "address" would itself
+    pull the message towards the privacy answers."""
+    for _, pattern in _PII_PATTERNS:
+        text = pattern.sub(" ", text)
     return text
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def focus_on_question(text: str, min_words: int) -> str:
+    """For a long message (a story with the question inside), keep the sentences that ask something — or the
+    last two sentences — so the classifier sees the question rather than the whole story."""
+    if len(text.split()) < min_words:
+        return text
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 3:
+        return text
+    questions = [s for s in sentences if "?" in s]
+    return " ".join(questions[-2:] if questions else sentences[-2:])
 
 
 def clean_user_text(text: object, max_chars: int) -> tuple[str, bool]:

@@ -27,13 +27,17 @@ def test_emergency_gets_911_first(bot, text):
     assert_911_first(Chat(bot).send(text))
 
 
-def test_emergency_in_the_middle_of_the_check_interrupts_it(bot):
-    chat = Chat(bot)
+def assert_check_interrupted(services):
+    chat = Chat(services)
     assert "1/4" in chat.say("can you check whether i'm protected")
     assert "2/4" in chat.say("yes")
     assert_911_first(chat.send("wait my friend just collapsed and isnt breathing"))
     # the check was left: a yes now doesn't answer question 2
     assert "3/4" not in chat.say("yes")
+
+
+def test_emergency_in_the_middle_of_the_check_interrupts_it(bot):
+    assert_check_interrupted(bot)
 
 
 def test_emergency_in_french_gets_french_911(bot):
@@ -47,9 +51,7 @@ def test_emergency_gets_911_with_the_action_server_down(bot_without_actions, tex
 
 
 def test_check_still_interrupted_with_the_action_server_down(bot_without_actions):
-    chat = Chat(bot_without_actions)
-    assert "1/4" in chat.say("can you check whether i'm protected")
-    assert_911_first(chat.send("she's not breathing!!"))
+    assert_check_interrupted(bot_without_actions)
 
 
 def test_fixed_answers_still_work_with_the_action_server_down(bot_without_actions):

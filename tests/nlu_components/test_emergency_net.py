@@ -74,3 +74,15 @@ def test_no_flag_leaves_the_classifier_alone(net, spacy_model):
     net.process([message], spacy_model)
     assert message.get(INTENT)["name"] == "health"
     assert message.get(SAFETY_NET_KEY) is None
+
+
+def test_the_net_reads_the_whole_message_when_the_classifier_reads_only_the_question(net, spacy_model):
+    from gsdoa_nlu.components import MessageSanitizer
+
+    story = ("ok so long story. " * 12 + "my friend took something and now she is not breathing. "
+             "also can i get charged for my weed if i call? sorry.")
+    message = Message(data={TEXT: story})
+    MessageSanitizer(MessageSanitizer.get_default_config()).process([message])
+    assert "not breathing" not in message.get(TEXT)  # classifier sees the question
+    net.process([message], spacy_model)
+    assert message.get(INTENT)["name"] == "emergency"
