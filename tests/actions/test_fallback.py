@@ -34,7 +34,7 @@ async def test_first_miss_offers_did_you_mean_buttons(dispatcher):
     await ActionDidYouMean().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
     assert message["text"] == "Did you mean one of these?"
-    assert [b["title"] for b in message["buttons"]] == ["Where to get naloxone", "Someone is overdosing now",
+    assert [b["title"] for b in message["buttons"]] == ["Where can I get naloxone?", "Someone is overdosing now",
                                                         "What can you do?"]
     assert message["buttons"][1]["payload"] == "/emergency"
 
