@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -36,13 +35,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from gsdoa_nlu.language import LanguageGuess
 from gsdoa_nlu.patterns import CONTEXT_PREFIX, compile_emergency_patterns, iter_alias_ids, load_yaml
-from gsdoa_nlu.text import clean_user_text, focus_on_question, has_words, normalize_for_matching
-
-logger = logging.getLogger(__name__)
+from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
 
 EMERGENCY_INTENT = "emergency"
 SAFETY_NET_KEY = "emergency_net"
-INPUT_NOTES_KEY = "input_notes"
 FULL_TEXT_KEY = "full_text"  # the whole cleaned message, kept when TEXT is narrowed to the question
 
 
@@ -65,26 +61,24 @@ class MessageSanitizer(GraphComponent):
                execution_context: ExecutionContext) -> "MessageSanitizer":
         return cls(config)
 
-    def _clean(self, message: Message, live: bool) -> None:
+    def _clean(self, message: Message) -> None:
         raw = message.get(TEXT)
         if raw is None:
             return
-        text, truncated = clean_user_text(raw, self._max_chars)
+        text, _ = clean_user_text(raw, self._max_chars)
         focused = focus_on_question(text, self._focus_min_words)
         message.set(TEXT, focused)
         if focused != text:
             message.set(FULL_TEXT_KEY, text)
-        if live:
-            message.set(INPUT_NOTES_KEY, {"truncated": truncated, "has_words": has_words(text)}, add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
-            self._clean(example, live=False)
+            self._clean(example)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            self._clean(message, live=True)
+            self._clean(message)
         return messages
 
 
