@@ -40,6 +40,28 @@ def _anonymous(sender: str) -> str:
     return hashlib.sha256(sender.encode("utf-8")).hexdigest()[:10]
 
 
+def _innermost_store(store: Any) -> Any:
+    """The tracker store that really holds the data (Rasa wraps it in AwaitableTrackerStore/FailSafeTrackerStore)."""
+    while getattr(store, "_tracker_store", None) is not None:
+        store = store._tracker_store
+    return store
+
+
+def erase_conversation(tracker_store: Any, sender: str) -> bool:
+    """Delete every stored event of one conversation; True if the store supports deleting.
+
+    A Rasa `restart` only appends an event (the Redis store even merges old and new events), so "forget me"
+    must delete the record itself. Supported: the in-memory store (default) and Redis (production)."""
+    store = _innermost_store(tracker_store)
+    if isinstance(getattr(store, "store", None), dict):  # InMemoryTrackerStore
+        store.store.pop(sender, None)
+        return True
+    if getattr(store, "red", None) is not None and getattr(store, "key_prefix", None) is not None:  # Redis
+        store.red.delete(store.key_prefix + sender)
+        return True
+    return False
+
+
 class BadRequest(ValueError):
     """The request body doesn't have the REST channel's shape."""
 
@@ -102,6 +124,32 @@ class SafeRestInput(InputChannel):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            """Erase one conversation (Telegram /forget, the widget's "Delete conversation")."""
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            sender = body.get("sender") if isinstance(body, dict) else None
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > _SENDER_MAX:
+                return response.json({"error": f'"sender" must be a non-empty string of at most {_SENDER_MAX} '
+                                               'characters.'}, status=400)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or agent.tracker_store is None:
+                return response.json({"erased": False, "error": "The bot is still starting."}, status=503)
+            sender = sender.strip()
+            try:
+                async with agent.lock_store.lock(sender):
+                    erased = erase_conversation(agent.tracker_store, sender)
+            except Exception:
+                logger.error("Erasing a conversation failed (conversation %s).", _anonymous(sender), exc_info=False)
+                return response.json({"erased": False, "error": "Could not erase the conversation."}, status=503)
+            if not erased:
+                return response.json({"erased": False, "error": "This tracker store can't delete conversations."},
+                                     status=501)
+            return response.json({"erased": True})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

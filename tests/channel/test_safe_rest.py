@@ -65,3 +65,52 @@ def test_channel_texts_come_from_data_with_a_safe_last_resort(channel, tmp_path)
     assert "1,000" in channel.reply_text("long_message")
     missing = SafeRestInput(texts=str(tmp_path / "none.yml"))
     assert "911" in missing.reply_text("service_degraded")
+
+
+async def _stored_conversation(store, sender):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    tracker = DialogueStateTracker.from_events(sender, [UserUttered("my name is Sam")])
+    await store.save(tracker)
+    return store
+
+
+async def test_erase_deletes_the_conversation_from_rasas_in_memory_store():
+    from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from gsdoa_nlu.channels import erase_conversation
+
+    inner = InMemoryTrackerStore(Domain.empty())
+    wrapped = AwaitableTrackerStore(FailSafeTrackerStore(inner))  # what Rasa's agent holds
+    await _stored_conversation(wrapped, "tg-abc")
+    await _stored_conversation(wrapped, "tg-other")
+    assert await inner.retrieve("tg-abc") is not None
+
+    assert erase_conversation(wrapped, "tg-abc") is True
+    assert await inner.retrieve("tg-abc") is None
+    assert await inner.retrieve("tg-other") is not None  # only that conversation
+    assert erase_conversation(wrapped, "never-seen") is True
+
+
+def test_erase_deletes_the_redis_key():
+    from gsdoa_nlu.channels import erase_conversation
+
+    class FakeRedis:
+        def __init__(self):
+            self.deleted = []
+
+        def delete(self, key):
+            self.deleted.append(key)
+
+    class RedisLikeStore:  # RedisTrackerStore's attributes without a Redis server (the Redis issue tests it live)
+        key_prefix = "tracker:"
+        red = FakeRedis()
+
+    store = RedisLikeStore()
+    assert erase_conversation(store, "tg-abc") is True
+    assert store.red.deleted == ["tracker:tg-abc"]
+
+
+def test_erase_reports_stores_it_cannot_delete_from():
+    from gsdoa_nlu.channels import erase_conversation
+    assert erase_conversation(object(), "tg-abc") is False
