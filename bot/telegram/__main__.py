@@ -1,0 +1,67 @@
+"""Run the Telegram bridge: `python -m bot.telegram` (settings from the environment, see the README).
+
+    TELEGRAM_BOT_TOKEN=…  python -m bot.telegram                      # polling: a demo laptop, no public URL
+    TELEGRAM_MODE=webhook TELEGRAM_WEBHOOK_URL=https://… TELEGRAM_WEBHOOK_SECRET=… TELEGRAM_SENDER_KEY=… \\
+        python -m bot.telegram                                        # production, behind an HTTPS proxy
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.telegram.bridge import ALLOWED_UPDATES, TelegramBridge
+from bot.telegram.logs import configure_logging
+from bot.telegram.settings import ConfigError, Settings
+
+logger = logging.getLogger("bot.telegram")
+
+
+async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
+    """Start PTB in the configured mode, run until `stop` is set, then shut down cleanly."""
+    settings = bridge.settings
+    app = bridge.build_application()
+    async with app:
+        await bridge.register_commands(app)
+        if settings.mode == "webhook":
+            await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                            url_path=settings.webhook_path,
+                                            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
+                                            secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES)
+        else:
+            await app.updater.start_polling(timeout=20, allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        logger.info("Telegram bridge ready (%s mode, Rasa at %s).", settings.mode, settings.rasa_url)
+        try:
+            await stop.wait()
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await bridge.rasa.close()
+
+
+def main() -> int:
+    configure_logging()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"Telegram bridge not started: {error}", file=sys.stderr)
+        return 2
+    if settings.sender_key_is_random:
+        logger.info("TELEGRAM_SENDER_KEY not set: using a random key, so conversations restart with the bridge.")
+    configure_logging(secrets=[settings.token, settings.webhook_secret or ""])
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve(TelegramBridge(settings), stop)
+
+    asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""The Telegram bridge: PTB handlers that relay to Rasa's REST channel and send the replies back.
+
+Why our own bridge and not Rasa's `telegram` channel: see shared/knowledge/rasa-engineering-notes.md §0.6 —
+it is webhook-only, calls Telegram at start (no offline demo), doesn't authenticate requests, never answers
+button presses and can't be tested offline.
+
+Safety: whatever goes wrong (Rasa down or slow, Telegram errors), the user gets a message with 911 and the
+overdose line, never silence; /emergency is answered by the bridge itself.
+Privacy: Rasa sees a keyed hash of the chat id, never the Telegram id; nothing here logs message text or ids.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
+
+from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, ContextTypes,
+                          MessageHandler, filters)
+
+from bot.cards import card_content, card_png
+from bot.telegram import content
+from bot.telegram.rasa_client import RasaClient, RasaUnavailable
+from bot.telegram.render import CallbackCodec, Outgoing, button_rows, plan_replies, to_html
+from bot.telegram.settings import Settings
+
+logger = logging.getLogger("bot.telegram")
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+SEND_ATTEMPTS = 4                 # network errors: 0.5 s, 1 s, 2 s between attempts
+TYPING_EVERY_S = 4.5              # Telegram shows "typing…" for about 5 s
+CONCURRENT_UPDATES = 64           # different chats in parallel; one chat stays in order (ChatLocks)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class ChatLocks:
+    """One asyncio.Lock per conversation while it has messages in flight (then forgotten): replies to a chat
+    stay in the order its messages came, while other chats go on in parallel."""
+
+    def __init__(self) -> None:
+        self._locks: Dict[str, asyncio.Lock] = {}
+        self._users: Dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+class TelegramBridge:
+    def __init__(self, settings: Settings, rasa: Optional[RasaClient] = None) -> None:
+        self.settings = settings
+        self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
+        self.codec = CallbackCodec()
+        self.locks = ChatLocks()
+
+    # ---- identity -----------------------------------------------------------------------------------------
+    def sender_id(self, chat_id: int) -> str:
+        """Rasa's conversation id for a chat: a keyed hash, so the tracker store never holds Telegram ids."""
+        digest = hmac.new(self.settings.sender_key, str(chat_id).encode("ascii"), hashlib.sha256).hexdigest()
+        return "tg-" + digest[:32]
+
+    # ---- application --------------------------------------------------------------------------------------
+    def build_application(self) -> Application:
+        builder = (Application.builder().token(self.settings.token)
+                   .rate_limiter(AIORateLimiter(max_retries=3))
+                   .concurrent_updates(CONCURRENT_UPDATES)
+                   .connect_timeout(5).read_timeout(15).write_timeout(20).pool_timeout(10)
+                   .get_updates_read_timeout(30))
+        if self.settings.api_base_url:
+            base = self.settings.api_base_url.rstrip("/")
+            builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        app = builder.build()
+        commands = {"start": self.on_start, "help": self.on_help, "emergency": self.on_emergency,
+                    "resources": self.on_resources, "language": self.on_language, "privacy": self.on_privacy,
+                    "forget": self.on_forget}
+        for name, callback in commands.items():
+            app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, self.on_unknown_command))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.VOICE | filters.VIDEO_NOTE
+                                                                     | filters.AUDIO | filters.VIDEO), self.on_voice))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.LOCATION | filters.VENUE),
+                                       self.on_location))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_other))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def register_commands(self, app: Application) -> None:
+        """The command menu in Telegram, in English (default) and French."""
+        for language, commands in content.COMMANDS.items():
+            await self._call(app.bot.set_my_commands, [BotCommand(name, description) for name, description in commands],
+                             language_code=None if language == "en" else language)
+
+    # ---- sending ------------------------------------------------------------------------------------------
+    async def _call(self, method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """A Bot API call, retried with backoff on network errors (429s are retried by the rate limiter)."""
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                return await method(*args, **kwargs)
+            except (BadRequest, Forbidden):
+                raise
+            except (TimedOut, NetworkError):
+                if attempt == SEND_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.5 * 2 ** attempt)
+
+    async def send_text(self, app_bot: Any, chat_id: int, text: str,
+                        buttons: Optional[List[Dict[str, str]]] = None) -> Optional[Message]:
+        markup = None
+        if buttons:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(**cell) for cell in row]
+                                           for row in button_rows(buttons, self.codec)])
+        try:
+            return await self._call(app_bot.send_message, chat_id=chat_id, text=to_html(text),
+                                    parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW)
+        except BadRequest as error:
+            if "parse" not in str(error).lower():
+                raise
+            # Our escaping should make this impossible; if Telegram still refuses the HTML, send plain text.
+            return await self._call(app_bot.send_message, chat_id=chat_id, text=text, reply_markup=markup,
+                                    link_preview_options=NO_PREVIEW)
+
+    async def send_card(self, app_bot: Any, chat_id: int, language: str) -> None:
+        """The overdose-response card as a photo (drawn once per language from data/cards/)."""
+        await self._call(app_bot.send_photo, chat_id=chat_id, photo=card_png(language),
+                         caption=card_content(language)["caption"])
+
+    async def deliver(self, app_bot: Any, chat_id: int, replies: List[Dict[str, Any]], language: str) -> None:
+        for outgoing in plan_replies(replies):
+            await self._send_planned(app_bot, chat_id, outgoing)
+        if any(content.is_emergency_answer(str(reply.get("text") or "")) for reply in replies):
+            await self.send_card(app_bot, chat_id, language)
+
+    async def _send_planned(self, app_bot: Any, chat_id: int, outgoing: Outgoing) -> None:
+        if outgoing.photo:
+            try:
+                await self._call(app_bot.send_photo, chat_id=chat_id, photo=outgoing.photo)
+            except BadRequest:  # Telegram couldn't fetch the picture: send the link instead
+                await self.send_text(app_bot, chat_id, outgoing.photo)
+            return
+        await self.send_text(app_bot, chat_id, outgoing.text, outgoing.buttons)
+
+    @contextlib.asynccontextmanager
+    async def typing(self, app_bot: Any, chat_id: int) -> AsyncIterator[None]:
+        """Shows "typing…" while Rasa thinks (renewed every few seconds)."""
+        async def keep_typing() -> None:
+            while True:
+                with contextlib.suppress(TelegramError):
+                    await app_bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+                await asyncio.sleep(TYPING_EVERY_S)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # ---- relaying to Rasa ---------------------------------------------------------------------------------
+    async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
+                    offline_text: str = "telegram_unreachable") -> None:
+        """Send one message to Rasa and its replies to the chat; Rasa down or slow -> 911 + NORS + try again."""
+        chat_id = update.effective_chat.id
+        language = self.language(update)
+        sender = self.sender_id(chat_id)
+        async with self.locks.hold(sender):
+            replies: Optional[List[Dict[str, Any]]] = None
+            async with self.typing(context.bot, chat_id):
+                try:
+                    replies = await asyncio.wait_for(self.rasa.send(sender, message), self.settings.rasa_timeout)
+                except (RasaUnavailable, asyncio.TimeoutError) as error:
+                    logger.warning("Rasa did not answer (%s); sent the offline message.", type(error).__name__)
+            if not replies:
+                await self.send_text(context.bot, chat_id, content.text(offline_text, language))
+                return
+            await self.deliver(context.bot, chat_id, replies, language)
+
+    @staticmethod
+    def language(update: Update) -> str:
+        user = update.effective_user
+        return content.language_of(user.language_code if user else None)
+
+    def addressed_to_bot(self, update: Update, bot_username: str, bot_id: int) -> bool:
+        """Private chats: always. Groups: only a @mention of the bot or a reply to one of its messages."""
+        message = update.effective_message
+        if update.effective_chat.type == ChatType.PRIVATE:
+            return True
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot_id:
+            return True
+        return bool(bot_username) and f"@{bot_username}".lower() in (message.text or message.caption or "").lower()
+
+    # ---- handlers -----------------------------------------------------------------------------------------
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        bot = context.bot
+        if not self.addressed_to_bot(update, bot.username, bot.id):
+            return  # group chatter not meant for the bot: not read, not kept
+        text = update.effective_message.text or ""
+        if bot.username:
+            text = text.replace(f"@{bot.username}", " ").strip()
+        await self.relay(update, context, text)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update, context, "/greet", offline_text="telegram_start_offline")
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update, context, "/help")
+
+    async def on_resources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update, context, "/resources")
+
+    async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat.type == ChatType.PRIVATE:  # in groups, other bots' commands are not ours
+            await self.relay(update, context, "/help")
+
+    async def on_emergency(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answered here, at once: no Rasa round trip between someone in danger and the steps."""
+        chat_id, language = update.effective_chat.id, self.language(update)
+        await self.send_text(context.bot, chat_id, content.emergency_answer(language))
+        await self.send_card(context.bot, chat_id, language)
+
+    async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.send_text(context.bot, update.effective_chat.id, content.text("telegram_language_prompt"),
+                             buttons=[{"title": "English", "payload": '/set_language{"language":"en"}'},
+                                      {"title": "Français", "payload": '/set_language{"language":"fr"}'}])
+
+    async def on_privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.send_text(context.bot, update.effective_chat.id,
+                             content.text("telegram_privacy", self.language(update)))
+
+    async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Erase the Rasa conversation; the bridge itself keeps nothing about a chat between messages."""
+        chat_id, language = update.effective_chat.id, self.language(update)
+        sender = self.sender_id(chat_id)
+        async with self.locks.hold(sender):
+            erased = await self.rasa.forget(sender)
+        await self.send_text(context.bot, chat_id,
+                             content.text("telegram_forgotten" if erased else "telegram_forget_failed", language))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        with contextlib.suppress(TelegramError):
+            await query.answer()  # always first: stops the spinner on the user's button
+        if query.message is None or update.effective_chat is None:
+            return
+        language = self.language(update)
+        payload = self.codec.decode(query.data)
+        if payload is None:
+            await self.send_text(context.bot, update.effective_chat.id,
+                                 content.text("telegram_button_expired", language))
+            return
+        title = self.pressed_title(query.message, query.data) or payload
+        await self.send_text(context.bot, update.effective_chat.id, content.text("telegram_choice", language,
+                                                                                  title=title))
+        await self.relay(update, context, payload)
+
+    @staticmethod
+    def pressed_title(message: Any, data: Optional[str]) -> Optional[str]:
+        markup = getattr(message, "reply_markup", None)
+        for row in (markup.inline_keyboard if markup else ()):
+            for button in row:
+                if button.callback_data == data:
+                    return button.text
+        return None
+
+    async def _reply_if_addressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> None:
+        if self.addressed_to_bot(update, context.bot.username, context.bot.id):
+            await self.send_text(context.bot, update.effective_chat.id, content.text(name, self.language(update)))
+
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._reply_if_addressed(update, context, "telegram_voice")
+
+    async def on_location(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._reply_if_addressed(update, context, "telegram_location")
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.new_chat_members or message.left_chat_member or message.pinned_message:
+            return  # service messages in groups
+        await self._reply_if_addressed(update, context, "telegram_media")
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+            await self.send_text(context.bot, update.effective_chat.id,
+                                 content.text("telegram_edited", self.language(update)))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the kind of error only (never the update: it holds the user's text and ids); tell the user."""
+        logger.error("Handling an update failed: %s", type(context.error).__name__)
+        if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, RetryAfter):
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(update.effective_chat.id,
+                                               content.text("telegram_unreachable", self.language(update)))

@@ -1,0 +1,44 @@
+"""Talks to the Rasa server's REST channel (the only way the bridge reaches the bot)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+INPUT_CHANNEL = "telegram"  # lets responses have Telegram-specific variants (`channel: telegram`)
+
+
+class RasaUnavailable(Exception):
+    """Rasa didn't answer in time, or answered something that isn't a list of messages."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout: float = 10.0, client: Optional[httpx.AsyncClient] = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client = client or httpx.AsyncClient(timeout=timeout,
+                                                   limits=httpx.Limits(max_connections=64,
+                                                                       max_keepalive_connections=32))
+
+    async def send(self, sender: str, message: str) -> List[Dict[str, Any]]:
+        """The bot's replies to one message, in order."""
+        body = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
+        try:
+            reply = await self._client.post(f"{self.base_url}/webhooks/rest/webhook", json=body)
+            reply.raise_for_status()
+            messages = reply.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailable(type(error).__name__) from error
+        if not isinstance(messages, list):
+            raise RasaUnavailable("reply is not a list")
+        return [m for m in messages if isinstance(m, dict)]
+
+    async def forget(self, sender: str) -> bool:
+        """Erase the conversation in Rasa's tracker store; True when Rasa confirms it."""
+        try:
+            reply = await self._client.post(f"{self.base_url}/webhooks/rest/forget", json={"sender": sender})
+            return reply.status_code == 200 and reply.json().get("erased") is True
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return False
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,71 @@
+"""The bridge's settings, all from environment variables (documented in the README's Telegram section)."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message says which environment variable to set and how."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = ""
+    mode: str = "polling"                  # polling (demo laptop) | webhook (production, behind HTTPS)
+    rasa_url: str = DEFAULT_RASA_URL
+    rasa_timeout: float = 10.0             # seconds before the user gets the "try again + 911" message
+    sender_key: bytes = b""                # HMAC key turning chat ids into Rasa sender ids
+    sender_key_is_random: bool = False
+    webhook_listen: str = "127.0.0.1"      # where PTB's webhook server listens (a reverse proxy in front)
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_url: Optional[str] = None      # public HTTPS URL Telegram posts to (443, 80, 88 or 8443)
+    webhook_secret: Optional[str] = None   # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token
+    api_base_url: Optional[str] = None     # a local Bot API server (or the tests' fake)
+
+    def __repr__(self) -> str:  # never print secrets, even by accident
+        return (f"Settings(mode={self.mode!r}, rasa_url={self.rasa_url!r}, webhook_listen={self.webhook_listen!r}, "
+                f"webhook_port={self.webhook_port}, webhook_url={self.webhook_url!r})")
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if env is None else env
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and "
+                              "export TELEGRAM_BOT_TOKEN=<the token it gives you> (README, 'Telegram').")
+        mode = env.get("TELEGRAM_MODE", "polling").strip().lower()
+        if mode not in {"polling", "webhook"}:
+            raise ConfigError("TELEGRAM_MODE must be 'polling' or 'webhook'.")
+        key = env.get("TELEGRAM_SENDER_KEY", "").encode("utf-8")
+        random_key = not key
+        if random_key:
+            if mode == "webhook":
+                raise ConfigError("TELEGRAM_SENDER_KEY is not set: in webhook mode set a long random secret "
+                                  "(e.g. `openssl rand -hex 32`) so conversation ids stay stable across restarts.")
+            key = secrets.token_bytes(32)
+        try:
+            timeout = float(env.get("TELEGRAM_RASA_TIMEOUT", "10"))
+            port = int(env.get("TELEGRAM_WEBHOOK_PORT", "8443"))
+        except ValueError as error:
+            raise ConfigError(f"TELEGRAM_RASA_TIMEOUT / TELEGRAM_WEBHOOK_PORT must be numbers ({error}).") from error
+        secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
+        url = (env.get("TELEGRAM_WEBHOOK_URL") or "").strip() or None
+        if mode == "webhook":
+            if not secret or not _SECRET_TOKEN.match(secret):
+                raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be set to 1-256 characters of A-Z a-z 0-9 _ - "
+                                  "(e.g. `openssl rand -hex 32`); every webhook request is checked against it.")
+            if not url or not url.startswith("https://"):
+                raise ConfigError("TELEGRAM_WEBHOOK_URL must be the public https:// URL Telegram posts updates to.")
+        return cls(token=token, mode=mode, rasa_url=env.get("RASA_URL", DEFAULT_RASA_URL).rstrip("/"),
+                   rasa_timeout=timeout, sender_key=key, sender_key_is_random=random_key,
+                   webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"), webhook_port=port,
+                   webhook_path=env.get("TELEGRAM_WEBHOOK_PATH", "telegram").strip("/"), webhook_url=url,
+                   webhook_secret=secret, api_base_url=env.get("TELEGRAM_API_BASE_URL") or None)

@@ -1,0 +1,216 @@
+"""A fake Telegram Bot API server on loopback, for offline tests and the bridge benchmark.
+
+It answers the Bot API methods the bridge uses, records every call (method + parameters), serves queued
+updates to getUpdates (long polling), and can be told to fail the next calls of a method (e.g. 429 with
+retry_after) to exercise retries. Point PTB at it with `base_url=f"{fake.url}/bot"`. No network, no token.
+Also builds Update JSON like Telegram sends (text, commands, buttons, stickers, voice, …).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+BOT_USER = {"id": 4242000001, "is_bot": True, "first_name": "GSDOA guide", "username": "gsdoa_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+SENT_METHODS = {"sendMessage", "sendPhoto"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: Dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.calls: List[Call] = []
+        self.updates: List[Dict[str, Any]] = []
+        self._failures: Dict[str, List[Dict[str, Any]]] = {}
+        self._changed = asyncio.Condition()
+        self._message_ids = itertools.count(1000)
+        self._runner: Optional[web.AppRunner] = None
+        self.url = ""
+
+    # ---- lifecycle ----------------------------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeTelegram":
+        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://{host}:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # ---- test controls ------------------------------------------------------------------------------------
+    def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
+                  description: str = "Too Many Requests: retry after 1") -> None:
+        self._failures.setdefault(method, []).extend(
+            [{"status": status, "retry_after": retry_after, "description": description}] * times)
+
+    async def queue_update(self, update: Dict[str, Any]) -> None:
+        async with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+
+    def called(self, method: str, chat_id: Optional[int] = None) -> List[Call]:
+        return [c for c in self.calls if c.method == method
+                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+
+    def sent(self, chat_id: Optional[int] = None) -> List[Call]:
+        """sendMessage and sendPhoto calls, in order."""
+        return [c for c in self.calls if c.method in SENT_METHODS
+                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+
+    def sent_texts(self, chat_id: Optional[int] = None) -> List[str]:
+        return [c.params.get("text", "") for c in self.sent(chat_id) if c.method == "sendMessage"]
+
+    async def wait_for(self, predicate, timeout: float = 30.0) -> List[Call]:
+        """Wait until predicate(calls) is true; returns the calls (raises TimeoutError otherwise)."""
+        async def until() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: predicate(self.calls))
+        await asyncio.wait_for(until(), timeout)
+        return self.calls
+
+    async def wait_sent(self, chat_id: int, count: int, timeout: float = 30.0) -> List[Call]:
+        await self.wait_for(lambda calls: len(self.sent(chat_id)) >= count, timeout)
+        return self.sent(chat_id)
+
+    # ---- the Bot API --------------------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> Dict[str, Any]:
+        params: Dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    params[key] = {"filename": value.filename, "bytes": len(value.file.read())}
+                    continue
+                if isinstance(value, str) and value[:1] in "[{":
+                    try:
+                        value = json.loads(value)
+                    except ValueError:
+                        pass
+                params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        failures = self._failures.get(method)
+        if failures:
+            failure = failures.pop(0)
+            self.calls.append(Call(method + "!failed", params))
+            body = {"ok": False, "error_code": failure["status"], "description": failure["description"]}
+            if failure["status"] == 429:
+                body["parameters"] = {"retry_after": failure["retry_after"]}
+            return web.json_response(body, status=failure["status"])
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        async with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "result": self._result(method, params)})
+
+    async def _get_updates(self, params: Dict[str, Any]) -> List[Dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 5.0)
+
+        def pending() -> List[Dict[str, Any]]:
+            return [u for u in self.updates if u["update_id"] >= offset]
+
+        async with self._changed:
+            if not pending() and timeout:
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
+                except asyncio.TimeoutError:
+                    pass
+            return pending()[:100]
+
+    def _result(self, method: str, params: Dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in {"sendMessage", "sendPhoto"}:
+            message = {"message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
+                       "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}
+            if method == "sendMessage":
+                message["text"] = params.get("text", "")
+            else:
+                message["photo"] = [{"file_id": "photo1", "file_unique_id": "p1", "width": 1080, "height": 1400}]
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True
+
+
+class Updates:
+    """Update JSON as Telegram sends it."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    @staticmethod
+    def chat(chat_id: int, kind: str = "private") -> Dict[str, Any]:
+        return {"id": chat_id, "type": kind, **({"title": "Group"} if kind != "private" else {"first_name": "A"})}
+
+    @staticmethod
+    def user(user_id: int, language: str = "en") -> Dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Alex", "language_code": language}
+
+    def message(self, chat_id: int, text: Optional[str] = None, *, kind: str = "private", language: str = "en",
+                user_id: Optional[int] = None, key: str = "message", **fields: Any) -> Dict[str, Any]:
+        update_id = next(self._ids)
+        message: Dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
+                                   "chat": self.chat(chat_id, kind), "from": self.user(user_id or chat_id, language)}
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if key == "edited_message":
+            message["edit_date"] = int(time.time())
+        message.update(fields)
+        return {"update_id": update_id, key: message}
+
+    def button(self, chat_id: int, data: str, markup: Optional[Dict[str, Any]] = None,
+               language: str = "en") -> Dict[str, Any]:
+        update_id = next(self._ids)
+        message = {"message_id": 900000 + update_id, "date": int(time.time()), "from": BOT_USER,
+                   "chat": self.chat(chat_id), "text": "…"}
+        if markup:
+            message["reply_markup"] = markup
+        return {"update_id": update_id,
+                "callback_query": {"id": f"cq{update_id}", "from": self.user(chat_id, language),
+                                   "chat_instance": "ci", "data": data, "message": message}}
+
+    def sticker(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+        return self.message(chat_id, **options, sticker={"file_id": "s1", "file_unique_id": "s1", "type": "regular",
+                                              "width": 512, "height": 512, "is_animated": False,
+                                              "is_video": False})
+
+    def voice(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+        return self.message(chat_id, **options, voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
+
+    def location(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+        return self.message(chat_id, **options, location={"latitude": 49.28, "longitude": -123.12})
+
+    def photo(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+        return self.message(chat_id, **options, photo=[{"file_id": "f1", "file_unique_id": "f1", "width": 90, "height": 90}])
+
+    def document(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+        return self.message(chat_id, **options, document={"file_id": "d1", "file_unique_id": "d1", "file_name": "x.pdf"})

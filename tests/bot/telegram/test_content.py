@@ -1,0 +1,45 @@
+"""The bridge's own texts come from data/ and say what matters."""
+import re
+
+import pytest
+
+from bot.telegram import content
+
+
+def test_emergency_answer_is_rasas_utter_emergency_and_starts_with_911():
+    for language in content.LANGUAGES:
+        answer = content.emergency_answer(language)
+        assert "911" in answer.splitlines()[0]
+        assert content.is_emergency_answer(answer)
+    assert "Appelez le 911" in content.emergency_answer("fr")
+
+
+def test_other_replies_are_not_taken_for_the_emergency_answer():
+    assert not content.is_emergency_answer("The Good Samaritan Act protects you. Call 911 in an overdose.")
+    assert not content.is_emergency_answer("")
+
+
+@pytest.mark.parametrize("code, expected", [("fr", "fr"), ("fr-CA", "fr"), ("en-US", "en"), (None, "en"), ("de", "en")])
+def test_language_of_telegram_user(code, expected):
+    assert content.language_of(code) == expected
+
+
+@pytest.mark.parametrize("name", ["telegram_unreachable", "telegram_start_offline"])
+def test_outage_messages_give_911_and_nors_in_both_languages(name):
+    for language in content.LANGUAGES:
+        message = content.text(name, language)
+        assert "911" in message and "1-888-688-6677" in message
+
+
+def test_start_offline_says_it_is_not_a_person():
+    assert "not a person" in content.text("telegram_start_offline", "en")
+    assert "pas une personne" in content.text("telegram_start_offline", "fr")
+
+
+def test_commands_follow_telegrams_rules():
+    names = {language: [name for name, _ in commands] for language, commands in content.COMMANDS.items()}
+    assert names["en"] == names["fr"]
+    for commands in content.COMMANDS.values():
+        for name, description in commands:
+            assert re.fullmatch(r"[a-z0-9_]{1,32}", name) and 1 <= len(description) <= 256
+    assert names["en"][0] == "emergency"  # first in the menu

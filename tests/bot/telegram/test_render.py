@@ -1,0 +1,90 @@
+"""What the bridge turns Rasa replies into, before anything is sent."""
+from hypothesis import given, strategies as st
+
+from bot.telegram.render import (CHUNK_CHARS, MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS, CallbackCodec, button_rows,
+                                 plan_replies, split_text, to_html)
+
+
+def test_html_is_escaped_and_links_are_clickable():
+    html = to_html('Use <b>this</b> & "that": https://www.canada.ca/en/health-canada.html. Call 911')
+    assert "&lt;b&gt;this&lt;/b&gt; &amp;" in html
+    assert '<a href="https://www.canada.ca/en/health-canada.html">https://www.canada.ca/en/health-canada.html</a>.' in html
+    assert "<b>" not in html
+
+
+def test_only_http_links_become_links():
+    html = to_html("javascript:alert(1) tel:911 ftp://x.org")
+    assert "<a" not in html
+
+
+def test_a_url_with_html_characters_cannot_break_out_of_the_attribute():
+    html = to_html('https://x.org/a"onmouseover="alert(1)')
+    assert html.startswith('<a href="https://x.org/a">https://x.org/a</a>')
+    assert "onmouseover" not in html.split("</a>")[0]
+
+
+@given(st.text(min_size=1, max_size=9000))
+def test_split_keeps_every_piece_under_the_limit_and_loses_no_words(text):
+    pieces = split_text(text)
+    assert all(len(p) <= CHUNK_CHARS for p in pieces)
+    assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())
+
+
+def test_split_prefers_line_breaks():
+    text = ("a" * 3000 + "\n") * 2
+    pieces = split_text(text)
+    assert pieces == ["a" * 3000, "a" * 3000]
+
+
+def test_consecutive_texts_merge_and_buttons_stay_with_their_text():
+    planned = plan_replies([{"text": "one"}, {"text": "two", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+                            {"text": "three"}])
+    assert [(p.text, [b["title"] for b in p.buttons]) for p in planned] == [("one\n\ntwo", ["Yes"]), ("three", [])]
+
+
+def test_images_become_photos_in_order_and_non_web_images_are_dropped():
+    planned = plan_replies([{"text": "before"}, {"image": "https://example.org/card.png"},
+                            {"image": "file:///etc/passwd"}, {"text": "after"}])
+    assert [(p.text, p.photo) for p in planned] == [("before", None), ("", "https://example.org/card.png"),
+                                                     ("after", None)]
+
+
+def test_a_5000_character_reply_is_split_under_telegrams_limit_with_buttons_on_the_last_piece():
+    planned = plan_replies([{"text": "word " * 1000, "buttons": [{"title": "More", "payload": "/help"}]}])
+    assert len(planned) == 2
+    assert all(len(to_html(p.text)) <= MAX_MESSAGE_CHARS for p in planned)
+    assert not planned[0].buttons and planned[1].buttons
+
+
+def test_buttons_without_text_still_get_a_message():
+    planned = plan_replies([{"buttons": [{"title": "Yes", "payload": "/affirm"}]}])
+    assert planned[0].text and planned[0].buttons
+
+
+def test_callback_data_fits_64_bytes_and_round_trips():
+    codec = CallbackCodec()
+    short, long = "/check_protection", "what is the difference between decriminalization and the good samaritan act"
+    assert codec.encode(short) == short
+    encoded = codec.encode(long)
+    assert len(encoded.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    assert codec.decode(encoded) == long and codec.decode(short) == short
+
+
+def test_multibyte_payloads_are_measured_in_bytes():
+    codec = CallbackCodec()
+    payload = "é" * 40  # 80 bytes
+    encoded = codec.encode(payload)
+    assert len(encoded.encode("utf-8")) <= MAX_CALLBACK_BYTES and codec.decode(encoded) == payload
+
+
+def test_unknown_or_evicted_keys_decode_to_none():
+    codec = CallbackCodec(capacity=2)
+    first = codec.encode("x" * 100)
+    codec.encode("y" * 100)
+    codec.encode("z" * 100)
+    assert codec.decode(first) is None and codec.decode("#nope") is None and codec.decode(None) is None
+
+
+def test_button_rows_shorten_long_titles():
+    rows = button_rows([{"title": "t" * 100, "payload": "/help"}], CallbackCodec())
+    assert len(rows[0][0]["text"]) <= 60 and rows[0][0]["callback_data"] == "/help"
