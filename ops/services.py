@@ -82,15 +82,19 @@ class BotServices:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
     def log_path(self, name: str) -> Path:
-        port = self.rasa_port if name == "rasa" else self.action_port
+        port = self.action_port if name == "actions" else self.rasa_port
         return self.log_dir / f"{name}-{port}.log"
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
-    def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path(name), "w", encoding="utf-8")
-        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level}
+        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level, **(env_extra or {})}
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
                                    start_new_session=True)
         self.processes[name] = process
@@ -110,6 +114,11 @@ class BotServices:
         self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
                              "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                              "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")])
+
+    def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+        """The Telegram bridge (bot/telegram) relaying to this Rasa; settings from the environment."""
+        return self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
+                           {"RASA_URL": self.base_url, **(env_extra or {})})
 
     def wait_ready(self, timeout: float = 180.0) -> None:
         """Block until the REST channel answers (Rasa loads the model before it serves)."""
@@ -180,17 +189,29 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     with services:
+        if os.environ.get("TELEGRAM_BOT_TOKEN"):
+            services.start_telegram()
+            telegram_note = (f"Telegram: the bridge is polling for your bot's messages "
+                             f"(log: {services.log_path('telegram')}).")
+        else:
+            telegram_note = ("Telegram: off. To chat on Telegram, create a bot with @BotFather, then "
+                             "`export TELEGRAM_BOT_TOKEN=...` and run `make run` again (README, 'Telegram').")
         print(f"\nThe bot is ready (REST channel on localhost):\n"
               f"  curl -s -X POST {services.rest_url} -H 'Content-Type: application/json' \\\n"
               f"       -d '{{\"sender\": \"me\", \"message\": \"can police arrest me if I call 911?\"}}'\n"
               f"  or chat in another terminal:  .venv/bin/python -m bot.terminal --url {services.rest_url}\n"
               f"Logs: {services.log_path('rasa')} and {services.log_path('actions')}\n"
+              f"{telegram_note}\n"
               f"Press Ctrl-C to stop.", flush=True)
         while not stop["requested"]:
-            for name, process in services.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} stopped unexpectedly (code {process.returncode}); see its log.", flush=True)
+            for name, process in list(services.processes.items()):
+                if process.poll() is None:
+                    continue
+                print(f"{name} stopped unexpectedly (code {process.returncode}); see {services.log_path(name)}.",
+                      flush=True)
+                if name != "telegram":
                     return 1
+                services.processes.pop(name)  # no internet or a wrong token: the bot itself keeps running
             time.sleep(0.5)
         print("\nStopping…", flush=True)
     print("Stopped.")

@@ -33,6 +33,7 @@ logger = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SEND_ATTEMPTS = 4                 # network errors: 0.5 s, 1 s, 2 s between attempts
+TYPING_AFTER_S = 0.4              # most answers come faster: don't spend Telegram's rate budget on "typing…"
 TYPING_EVERY_S = 4.5              # Telegram shows "typing…" for about 5 s
 CONCURRENT_UPDATES = 64           # different chats in parallel; one chat stays in order (ChatLocks)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -160,8 +161,9 @@ class TelegramBridge:
 
     @contextlib.asynccontextmanager
     async def typing(self, app_bot: Any, chat_id: int) -> AsyncIterator[None]:
-        """Shows "typing…" while Rasa thinks (renewed every few seconds)."""
+        """Shows "typing…" when Rasa takes a moment (renewed every few seconds)."""
         async def keep_typing() -> None:
+            await asyncio.sleep(TYPING_AFTER_S)
             while True:
                 with contextlib.suppress(TelegramError):
                     await app_bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)

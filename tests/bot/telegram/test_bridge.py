@@ -19,7 +19,15 @@ async def test_start_relays_greet_with_the_telegram_channel_and_a_hashed_sender(
     assert sent[0].params["parse_mode"] == "HTML"
     assert sent[0].params["reply_markup"]["inline_keyboard"][0][0] == {"text": "Am I protected?",
                                                                          "callback_data": "/check_protection"}
+
+
+async def test_typing_is_shown_while_rasa_takes_its_time(harness):
+    harness.rasa.delay = 1.0
+    await harness.feed(harness.updates.message(CHAT, "can police arrest me"))
     assert harness.telegram.called("sendChatAction", CHAT)[0].params["action"] == "typing"
+    harness.rasa.delay = 0
+    await harness.feed(harness.updates.message(CHAT + 1, "hi"))
+    assert harness.telegram.called("sendChatAction", CHAT + 1) == []  # a quick answer needs no "typing…"
 
 
 async def test_sender_ids_are_stable_per_chat_and_differ_between_chats_and_keys(harness):
