@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations eval bench lock clean
+        test-conversations eval bench bench-telegram lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -86,8 +86,13 @@ test: validate test-unit test-stories test-nlu test-conversations ## Everything 
 eval: train ## Run ../shared/eval/e2e.py cases against a fresh bot (CASES=path.jsonl)
 	$(PY) -m ops.services eval --cases $(CASES)
 
-bench: train ## Benchmark table (our config vs Rasa's default), saved to docs/benchmarks.md
+bench: train ## Benchmarks (our config vs Rasa's default; the Telegram bridge), saved to docs/benchmarks.md
 	$(PY) -m ops.bench --out docs/benchmarks.md
+	$(PY) -m ops.bench_telegram --out docs/benchmarks.md
+
+bench-telegram: train ## Bot + Telegram bridge (needs TELEGRAM_BOT_TOKEN; same as `make run` with the token set)
+	@test -n "$$TELEGRAM_BOT_TOKEN" || { echo "Set TELEGRAM_BOT_TOKEN first (README, 'Telegram')."; exit 2; }
+	$(PY) -m ops.services run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
 lock: ## Re-resolve requirements/direct.in into requirements/lock.txt (needs the network)
 	rm -rf build/lock-venv && "$$(scripts/find_python310.sh)" -m venv build/lock-venv
