@@ -13,7 +13,7 @@ def test_render_numbers_the_buttons_of_the_last_message(capsys):
 
 
 def test_channels_import_neither_rasa_nor_spacy(root):
-    code = ("import sys, bot, bot.terminal; "
+    code = ("import sys, bot, bot.terminal, bot.cards, bot.telegram.bridge, bot.telegram.__main__; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('rasa', 'spacy', 'tensorflow')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
