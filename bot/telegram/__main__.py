@@ -32,10 +32,12 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
         else:
             await app.updater.start_polling(timeout=20, allowed_updates=ALLOWED_UPDATES)
         await app.start()
+        cards = asyncio.create_task(bridge.prepare_cards())
         logger.info("Telegram bridge ready (%s mode, Rasa at %s).", settings.mode, settings.rasa_url)
         try:
             await stop.wait()
         finally:
+            cards.cancel()
             await app.updater.stop()
             await app.stop()
             await bridge.rasa.close()

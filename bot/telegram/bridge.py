@@ -104,6 +104,11 @@ class TelegramBridge:
         app.add_error_handler(self.on_error)
         return app
 
+    async def prepare_cards(self) -> None:
+        """Draw the cards in the background after start-up, so the first emergency doesn't wait for it."""
+        for language in content.LANGUAGES:
+            await asyncio.to_thread(card_png, language)
+
     async def register_commands(self, app: Application) -> None:
         """The command menu in Telegram, in English (default) and French."""
         for language, commands in content.COMMANDS.items():
@@ -141,7 +146,8 @@ class TelegramBridge:
 
     async def send_card(self, app_bot: Any, chat_id: int, language: str) -> None:
         """The overdose-response card as a photo (drawn once per language from data/cards/)."""
-        await self._call(app_bot.send_photo, chat_id=chat_id, photo=card_png(language),
+        png = await asyncio.to_thread(card_png, language)  # drawing takes ~0.5 s once: not on the event loop
+        await self._call(app_bot.send_photo, chat_id=chat_id, photo=png,
                          caption=card_content(language)["caption"])
 
     async def deliver(self, app_bot: Any, chat_id: int, replies: List[Dict[str, Any]], language: str) -> None:
