@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations eval bench bench-telegram lock clean
+        test-conversations test-browser browser-tools eval bench bench-telegram lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,18 @@ $(VENV)/.spacy: $(VENV)/.installed $(PATTERN_INPUTS)
 	$(PY) -m gsdoa_nlu.build_spacy --out build/spacy > build/.spacy-sdist
 	$(PY) -m pip install --quiet --no-deps --force-reinstall "$$(cat build/.spacy-sdist)"
 	@touch $@
+
+# Browser tests: Debian's chromium (never a downloaded browser) and axe-core from npm (tests/web/package-lock.json).
+CHROMIUM ?= /usr/bin/chromium
+build/.browser-tools: tests/web/package.json tests/web/package-lock.json
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y --no-install-recommends chromium >/dev/null || \
+	    { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; }; \
+	  else sudo apt-get install -y --no-install-recommends chromium >/dev/null; fi; }
+	cd tests/web && npm ci --no-audit --no-fund --silent
+	@mkdir -p build && touch $@
+
+browser-tools: build/.browser-tools ## Install chromium (apt) and axe-core (npm) for the browser tests
 
 spacy: $(VENV)/.spacy ## Build the project's spaCy pipeline (tokenizer, lemmatizer, EntityRuler) and install it
 
@@ -69,7 +81,7 @@ validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
 test-unit: $(VENV)/.spacy ## Unit tests: actions, NLU components, content, channel (no servers)
-	$(PY) -m pytest -q tests -m "not servers and not model"
+	$(PY) -m pytest -q tests -m "not servers and not model and not browser"
 
 test-stories: train ## Test stories with user text, failing on any prediction error
 	$(RASA) test core --stories tests/test_stories.yml --model models/$(MODEL_NAME).tar.gz \
@@ -79,9 +91,12 @@ test-nlu: train ## Held-out NLU split: intent accuracy / macro-F1 against the st
 	$(PY) -m pytest -q tests -m "model"
 
 test-conversations: train ## Real action server + Rasa on loopback, checked over REST
-	$(PY) -m pytest -q tests -m "servers"
+	$(PY) -m pytest -q tests -m "servers and not browser"
 
-test: validate test-unit test-stories test-nlu test-conversations ## Everything CI runs
+test-browser: train build/.browser-tools ## Widget + demo page in headless Chromium against the real bot
+	$(PY) -m pytest -q tests -m "browser"
+
+test: validate test-unit test-stories test-nlu test-conversations test-browser ## Everything CI runs
 
 eval: train ## Run ../shared/eval/e2e.py cases against a fresh bot (CASES=path.jsonl)
 	$(PY) -m ops.services eval --cases $(CASES)

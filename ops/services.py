@@ -62,12 +62,14 @@ class BotServices:
     down). Logs go to build/logs/<name>-<port>.log."""
 
     def __init__(self, rasa_port: Optional[int] = None, action_port: Optional[int] = None,
-                 model: Path = DEFAULT_MODEL, start_actions: bool = True, log_level: str = "INFO") -> None:
+                 model: Path = DEFAULT_MODEL, start_actions: bool = True, log_level: str = "INFO",
+                 cors: Optional[List[str]] = None) -> None:
         self.rasa_port = rasa_port or free_port()
         self.action_port = action_port or free_port()
         self.model = Path(model)
         self.start_actions = start_actions
         self.log_level = log_level
+        self.cors = list(cors or [])  # origins whose pages may call the REST channel (the web widget)
         self.log_dir = ROOT / "build" / "logs"
         self.processes: Dict[str, subprocess.Popen] = {}
         self.started_at: Optional[float] = None
@@ -113,12 +115,18 @@ class BotServices:
         self.started_at = time.monotonic()
         self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
                              "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")])
+                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+                    + (["--cors", *self.cors] if self.cors else []))
 
     def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
         """The Telegram bridge (bot/telegram) relaying to this Rasa; settings from the environment."""
         return self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
                            {"RASA_URL": self.base_url, **(env_extra or {})})
+
+    def start_web(self, port: int, embed_port: int) -> subprocess.Popen:
+        """The demo page + widget files (bot/web/server.py); the pages call this Rasa (allowed by --cors)."""
+        return self._spawn("web", [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(port),
+                                   "--embed-port", str(embed_port), "--rasa", self.base_url])
 
     def wait_ready(self, timeout: float = 180.0) -> None:
         """Block until the REST channel answers (Rasa loads the model before it serves)."""
@@ -178,8 +186,14 @@ class BotServices:
 
 
 # ---- command line -------------------------------------------------------------------------------------------
+def web_origins(*ports: int) -> List[str]:
+    """The local pages that may call Rasa from a browser: the demo page and the embed example."""
+    origins = [f"http://{host}:{port}" for port in ports if port for host in ("localhost", "127.0.0.1")]
+    return origins + os.environ.get("WEB_ALLOWED_ORIGINS", "").split()
+
+
 def _run(args: argparse.Namespace) -> int:
-    services = BotServices(args.rasa_port, args.action_port)
+    services = BotServices(args.rasa_port, args.action_port, cors=web_origins(args.web_port, args.embed_port))
     print("Starting the action server and Rasa (loading the model takes ~15–30 s)…", flush=True)
     stop = {"requested": False}
 
@@ -189,6 +203,7 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     with services:
+        services.start_web(args.web_port, args.embed_port)
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
             services.start_telegram()
             telegram_note = (f"Telegram: the bridge is polling for your bot's messages "
@@ -196,7 +211,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             telegram_note = ("Telegram: off. To chat on Telegram, create a bot with @BotFather, then "
                              "`export TELEGRAM_BOT_TOKEN=...` and run `make run` again (README, 'Telegram').")
-        print(f"\nThe bot is ready (REST channel on localhost):\n"
+        print(f"\nThe bot is ready.\n"
+              f"  Outreach demo page (full-screen chat, works offline): http://localhost:{args.web_port}/\n"
+              f"  Widget embedded on another origin (for site owners):  http://127.0.0.1:{args.embed_port}/\n"
+              f"REST channel on localhost:\n"
               f"  curl -s -X POST {services.rest_url} -H 'Content-Type: application/json' \\\n"
               f"       -d '{{\"sender\": \"me\", \"message\": \"can police arrest me if I call 911?\"}}'\n"
               f"  or chat in another terminal:  .venv/bin/python -m bot.terminal --url {services.rest_url}\n"
@@ -209,9 +227,9 @@ def _run(args: argparse.Namespace) -> int:
                     continue
                 print(f"{name} stopped unexpectedly (code {process.returncode}); see {services.log_path(name)}.",
                       flush=True)
-                if name != "telegram":
+                if name not in ("telegram", "web"):
                     return 1
-                services.processes.pop(name)  # no internet or a wrong token: the bot itself keeps running
+                services.processes.pop(name)  # e.g. no internet, a wrong token, a busy port: the bot keeps running
             time.sleep(0.5)
         print("\nStopping…", flush=True)
     print("Stopped.")
@@ -244,6 +262,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         command = sub.add_parser(name)
         command.add_argument("--rasa-port", type=int, default=5005)
         command.add_argument("--action-port", type=int, default=5055)
+        command.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+        command.add_argument("--embed-port", type=int, default=int(os.environ.get("WEB_EMBED_PORT", 8081)))
     evaluate = sub.add_parser("eval")
     evaluate.add_argument("--cases", default=str(E2E_TOOL.parent / "dev_cases.jsonl"))
     evaluate.add_argument("--tool", default=str(E2E_TOOL))
