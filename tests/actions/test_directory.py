@@ -1,0 +1,313 @@
+"""The harm-reduction resource directory: the real file is consistent and sourced, validate() catches each kind
+of problem, lookup order is local → provincial → national, and reply blocks carry their source."""
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+
+import pytest
+
+from actions.content import sources
+from actions.directory import (PROVINCES, REQUIRED_KINDS, coverage_report, directory, entries, format_entry,
+                               shown_date, validate)
+from tests.conftest import ROOT
+
+FACTS = (ROOT / "data" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
+# Phone-like strings in free text: 10/11-digit numbers (with or without parentheses) and letter numbers.
+PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:1-)?\(?\d{3}\)?[- ]\d{3}-\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
+URL_IN_TEXT = re.compile(r"https?://[^\s)\"']+")
+
+
+def real_entries():
+    return directory()["entries"]
+
+
+def by_id(entry_id):
+    return next(e for e in real_entries() if e["id"] == entry_id)
+
+
+def numbers(entry):
+    for field in ("phone", "text"):
+        value = entry.get(field)
+        for number in value if isinstance(value, list) else [value] if value else []:
+            yield number
+
+
+# ------------------------------------------------------------------ hand-made directories for validate()
+
+def entry(entry_id, kind, jurisdiction, **extra):
+    base = {"id": entry_id, "name": entry_id.replace("_", " "), "kind": kind, "jurisdiction": jurisdiction,
+            "description": "d", "description_fr": "d", "sources": ["S13"], "status": "verified"}
+    base.update(extra)
+    return base
+
+
+def minimal_directory():
+    """A directory that passes validate(): every jurisdiction has the four required kinds."""
+    items = []
+    for code in PROVINCES:
+        low = code.lower()
+        items += [entry(f"{low}_emergency", "emergency", code, phone="911"),
+                  entry(f"{low}_health", "health_line", code, phone="8-1-1"),
+                  entry(f"{low}_naloxone", "naloxone", code),
+                  entry(f"{low}_hr", "harm_reduction_program", code)]
+    items.append(entry("nors", "overdose_line", "CA", phone="1-888-688-6677", url="https://example.org/"))
+    return {"verified_on": "2026-11-28", "kinds": list(directory()["kinds"]), "entries": items}
+
+
+def problems_after(change):
+    data = minimal_directory()
+    change(data["entries"])
+    return validate(data)
+
+
+def test_minimal_directory_is_valid():
+    assert validate(minimal_directory()) == []
+
+
+def test_validate_catches_bad_phone():
+    def change(items):
+        items[-1]["phone"] = "1-888-6886677"
+    problems = problems_after(change)
+    assert len(problems) == 1 and "bad phone" in problems[0], problems
+
+
+def test_validate_allows_letter_numbers_only_with_their_digits():
+    def letters_alone(items):
+        items[-1]["phone"] = "1-888-688-NORS"
+    problems = problems_after(letters_alone)
+    assert len(problems) == 1 and "1-888-688-6677" in problems[0], problems
+
+    def letters_with_digits(items):
+        items[-1]["phone"] = ["1-888-688-NORS", "1-888-688-6677"]
+    assert problems_after(letters_with_digits) == []
+
+    def letters_with_digits_in_description(items):
+        items[-1].update(phone="1-866-APPELLE", description="Call 1-866-APPELLE (1-866-277-3553).")
+    assert problems_after(letters_with_digits_in_description) == []
+
+
+def test_validate_catches_unknown_source():
+    def change(items):
+        items[0]["sources"] = ["S13", "S9999"]
+    problems = problems_after(change)
+    assert len(problems) == 1 and "S9999" in problems[0], problems
+
+
+def test_validate_catches_unverified_without_note():
+    def change(items):
+        items[2]["status"] = "unverified"
+    problems = problems_after(change)
+    assert len(problems) == 1 and "needs a `note`" in problems[0], problems
+
+    def with_note(items):
+        items[2].update(status="unverified", note="Only an anecdotal source.")
+    assert problems_after(with_note) == []
+
+
+def test_validate_catches_missing_coverage():
+    def change(items):
+        items[:] = [e for e in items if e["id"] != "nu_emergency"]
+    problems = problems_after(change)
+    assert problems == ["coverage: NU has no emergency entry"], problems
+
+
+def test_not_found_counts_for_harm_reduction_only():
+    def hr_not_found(items):
+        items[3].update(status="not_found", note="no provincial harm-reduction page found in our sources")
+    assert problems_after(hr_not_found) == []
+
+    def naloxone_not_found(items):
+        items[2].update(status="not_found", note="none found")
+    problems = problems_after(naloxone_not_found)
+    assert any("only allowed for harm_reduction_program" in p for p in problems), problems
+    assert "coverage: BC has no naloxone entry" in problems, problems
+
+
+def test_validate_catches_unknown_kind():
+    def change(items):
+        items[-1]["kind"] = "hotline"
+    problems = problems_after(change)
+    assert len(problems) == 1 and "unknown kind 'hotline'" in problems[0], problems
+
+
+def test_validate_catches_duplicate_id():
+    def change(items):
+        items.append(copy.deepcopy(items[-1]))
+    problems = problems_after(change)
+    assert len(problems) == 1 and "duplicate id" in problems[0], problems
+
+
+def test_validate_catches_bad_url_scheme():
+    def change(items):
+        items[-1]["url"] = "ftp://example.org/naloxone"
+    problems = problems_after(change)
+    assert len(problems) == 1 and "must start with http" in problems[0], problems
+
+
+def test_validate_catches_missing_fields_unknown_jurisdiction_and_bad_city():
+    def change(items):
+        del items[0]["description_fr"]
+        items[-1]["jurisdiction"] = True  # what bare `ON` becomes in YAML
+        items[4]["city"] = "Winnipeg"  # items[4] is AB
+    problems = problems_after(change)
+    assert any("missing required field `description_fr`" in p for p in problems), problems
+    assert any("unknown jurisdiction True" in p for p in problems), problems
+    assert any("'Winnipeg' is not a AB city" in p for p in problems), problems
+
+    def right_city(items):
+        items[4].update(jurisdiction="MB", city="Winnipeg", kind="drug_checking")
+    assert not [p for p in problems_after(right_city) if "city" in p]
+
+
+# ------------------------------------------------------------------ the real file
+
+def test_real_directory_is_valid():
+    assert validate(directory()) == []
+
+
+@pytest.mark.parametrize("province", PROVINCES)
+def test_every_jurisdiction_has_emergency_health_line_and_naloxone(province):
+    kinds = {e["kind"] for e in real_entries() if e["jurisdiction"] == province and e["status"] != "not_found"}
+    assert {"emergency", "health_line", "naloxone"} <= kinds, province
+    assert any(e["kind"] == "harm_reduction_program" for e in real_entries() if e["jurisdiction"] == province)
+    assert set(REQUIRED_KINDS) - {"harm_reduction_program"} <= kinds
+
+
+def test_nunavut_emergency_does_not_claim_911():
+    (nunavut,) = [e for e in real_entries() if e["jurisdiction"] == "NU" and e["kind"] == "emergency"]
+    assert not nunavut.get("phone") and not nunavut.get("text")
+    for field in ("name", "name_fr", "description", "description_fr"):
+        value = nunavut.get(field) or ""
+        for match in re.finditer(r"9-?1-?1", value):
+            before = value[max(0, match.start() - 40):match.start()].lower()
+            assert re.search(r"\b(not|no|n'a pas|pas de)\b", before), (field, value)
+    assert "health centre" in nunavut["description"] and "centre de santé" in nunavut["description_fr"]
+
+
+def test_every_phone_number_is_verbatim_in_the_fact_base():
+    for item in real_entries():
+        for number in numbers(item):
+            assert number in FACTS, (item["id"], number)
+        for field in ("description", "description_fr", "note"):
+            for number in PHONE_IN_TEXT.findall(item.get(field) or ""):
+                assert number in FACTS, (item["id"], field, number)
+
+
+def test_every_link_is_verbatim_in_the_fact_base():
+    for item in real_entries():
+        for field in ("url", "url_fr"):
+            if item.get(field):
+                assert item[field] in FACTS, (item["id"], field)
+        for field in ("description", "description_fr"):
+            for url in URL_IN_TEXT.findall(item.get(field) or ""):
+                assert url.rstrip(".,") in FACTS, (item["id"], url)
+
+
+def test_descriptions_are_short_and_bilingual():
+    for item in real_entries():
+        assert len(item["description"]) <= 350, item["id"]
+        assert len(item["description_fr"]) <= 350, item["id"]
+        assert item["description"] != item["description_fr"], item["id"]
+        assert not re.search(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|ml|mL)\b", item["description"] + item["description_fr"])
+
+
+def test_official_french_names_are_used():
+    assert by_id("nors")["name_fr"].startswith("Service national d'intervention en cas de surdose")
+    assert by_id("crisis_988")["name_fr"] == "9-8-8 : Ligne d'aide en cas de crise de suicide"
+    assert by_id("kids_help_phone")["name_fr"] == "Jeunesse, J'écoute"
+    assert by_id("hope_for_wellness")["name_fr"] == (
+        "Ligne d'écoute d'espoir pour le mieux-être des Premières Nations et des Inuits")
+    assert by_id("qc_health_line")["name_fr"] == "Info-Santé / Info-Social 811"
+
+
+def test_unverified_items_stay_out():
+    manitoba = by_id("mb_health_line")
+    assert "8-1-1" not in manitoba["phone"] and "811" not in manitoba["phone"] and "811" in manitoba["note"]
+    assert "French" in by_id("nors")["note"]
+    nunavut_health = by_id("nu_health_line")
+    assert "No 811" in nunavut_health["description"]
+
+
+def test_988_mentions_quebec_routing():
+    crisis = by_id("crisis_988")
+    assert "1-866-APPELLE" in crisis["description"] and "1-866-277-3553" in crisis["description"]
+    assert "1-866-APPELLE" in crisis["description_fr"]
+
+
+# ------------------------------------------------------------------ lookup order
+
+def test_entries_order_city_then_province_then_national():
+    found = entries(province="MB", city="Winnipeg")
+    places = [("city" if e.get("city") else "province") if e["jurisdiction"] == "MB" else e["jurisdiction"]
+              for e in found]
+    assert places[0] == "city" and found[0]["id"] == "street_connections_winnipeg"
+    assert places == sorted(places, key=["city", "province", "CA"].index)
+    assert "province" in places and "CA" in places
+
+
+def test_entries_filters_kind_other_cities_and_missing():
+    naloxone = entries(kind="naloxone", province="BC")
+    assert {e["kind"] for e in naloxone} == {"naloxone"}
+    assert naloxone[-1]["jurisdiction"] == "CA"
+    assert not any(e.get("city") == "Winnipeg" for e in entries(province="MB", city="Brandon"))
+    assert entries(province="MB", city="Brandon")[0]["jurisdiction"] == "MB"
+    assert all(e["jurisdiction"] == "NU" for e in entries(province="nu", include_national=False))
+    assert not any(e["status"] == "not_found" for e in entries(province="NU"))
+    assert any(e["status"] == "not_found" for e in entries(province="NU", include_missing=True))
+    # a city alone finds its province
+    assert entries(city="Whitehorse")[0]["city"] == "Whitehorse"
+    assert any(e["id"] == "yt_emergency" for e in entries(city="Whitehorse"))
+
+
+# ------------------------------------------------------------------ reply blocks and report
+
+@pytest.mark.parametrize("entry_id", ["nors", "qc_health_line", "nu_emergency", "street_connections_winnipeg"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_format_entry_includes_the_source_link(entry_id, language):
+    item = by_id(entry_id)
+    block = format_entry(item, language)
+    assert sources()[item["sources"][0]]["url"] in block
+    assert len(block) <= 1000
+    if language == "fr":
+        assert block.startswith(item["name_fr"]) and item["description_fr"] in block
+        assert "(vérifié le 28 novembre 2026)" in block
+    else:
+        assert block.startswith(item["name"]) and item["description"] in block
+        assert "(checked 2026-11-28)" in block
+
+
+def test_format_entry_shows_numbers_and_flags_unverified():
+    block = format_entry(by_id("kids_help_phone"))
+    assert "Phone: 1-800-668-6868" in block and "Text: CONNECT to 686868" in block
+    flagged = dict(by_id("nb_naloxone"), status="unverified")
+    assert "⚠️ not verified" in format_entry(flagged).splitlines()[0]
+    assert "⚠️ non vérifié" in format_entry(flagged, "fr").splitlines()[0]
+    assert "⚠️" in format_entry(by_id("nu_harm_reduction"))
+
+
+def test_every_entry_formats_within_a_phone_screen():
+    for item in real_entries():
+        for language in ("en", "fr"):
+            assert len(format_entry(item, language)) <= 1000, (item["id"], language)
+
+
+def test_shown_date_parsing():
+    assert shown_date("Oct 24, 2025") == (2025, 10, 24)
+    assert shown_date("2025-10-24") == (2025, 10, 24)
+    assert shown_date("published 2021; data June–Nov 2018") == (2021, 0, 0)
+    assert shown_date("c. 2013 (date not shown)") == (2013, 0, 0)
+    assert shown_date("no date shown") is None
+    limit = datetime.date(2026, 11, 28)
+    assert shown_date("date not shown (refers to CRTC NG9-1-1 deadline of March 31, 2027)", limit) is None
+
+
+def test_coverage_report_has_every_jurisdiction_and_the_oldest_sources():
+    report = coverage_report()
+    for code in ("CA",) + PROVINCES:
+        assert f"| {code} |" in report
+    assert "## Oldest first sources (10)" in report
+    oldest = report.split("## Oldest first sources (10)")[1].split("##")[0]
+    assert len([line for line in oldest.splitlines() if line.startswith("| `")]) == 10
+    assert "`nu_harm_reduction`" in report  # listed as not found
