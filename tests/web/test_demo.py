@@ -1,4 +1,5 @@
 """The outreach demo page (served by bot/web/server.py) in headless Chromium, against the real bot."""
+import json
 import re
 
 import pytest
@@ -74,6 +75,9 @@ def test_demo_page_accessibility_and_screenshots(site, page):
         page.screenshot(path=str(SCREENSHOTS / f"demo-{width}.png"), full_page=True)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        (SCREENSHOTS / f"axe-demo-{width}.json").write_text(json.dumps(
+            {"violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
+             "passes": len(result["passes"])}, indent=1))
         serious = [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert serious == [], (width, serious)
         page.evaluate("sessionStorage.clear()")

@@ -156,6 +156,9 @@ def test_accessibility_audit_and_screenshots(site, page):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"horizontal scroll at {width}px"
         page.evaluate("sessionStorage.clear()")
+    summary = {width: {"violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
+                       "passes": len(result["passes"])} for width, result in results.items()}
+    (SCREENSHOTS / "axe-widget.json").write_text(__import__("json").dumps(summary, indent=1))
     for width, result in results.items():
         serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
                    if v["impact"] in ("serious", "critical")]
