@@ -27,10 +27,6 @@ def sources() -> Dict[str, Dict[str, str]]:
     return load_data_file("sources.yml")["sources"]
 
 
-def province_resources() -> Dict[str, Dict[str, Any]]:
-    return load_data_file("resources/provinces.yml")["provinces"]
-
-
 def source_line(source_ids: Iterable[str]) -> str:
     """'Source: <title> — <url>' for the first known id (titles in the registry are long; keep the part
     before the first dash, which names the publisher)."""

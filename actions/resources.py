@@ -1,0 +1,155 @@
+"""Local harm-reduction resources (data/resources/directory.yml) for the place the user is in.
+
+A resource question (naloxone, supervised consumption, drug checking, health line, addiction help, crisis lines,
+/resources) gets its general answer from the ResponseSelector first — so there is an answer even with the action
+server down — then `action_local_resources` adds the entries for the city/province named in the message or
+remembered in the `province` slot, or asks "Which province or territory are you in?" with a button per
+jurisdiction. The place is kept for this conversation only (the `province` slot). After an emergency answer,
+places without 911 (Nunavut, per our sources) get what to do instead."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import load_data_file, text
+from actions.directory import NATIONAL, entries, format_entry
+from actions.fallback import full_intent
+
+EMERGENCY = "emergency"
+
+
+def topics() -> Dict[str, Any]:
+    return load_data_file("resources/topics.yml")
+
+
+def province_names() -> Dict[str, Dict[str, str]]:
+    return load_data_file("patterns/places.yml")["provinces"]
+
+
+def place_name(province: str, city: Optional[str], language: Optional[str]) -> str:
+    info = province_names()[province]
+    name = info.get("name_fr", info["name"]) if language == "fr" else info["name"]
+    return f"{city}, {name}" if city else name
+
+
+def kinds_for(intent: Optional[str]) -> List[str]:
+    return list((topics().get("topics") or {}).get(intent or "", []))
+
+
+def place_in_message(message: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]:
+    """(province code, city) named in the message; the canonicalizer adds a city's province as an entity."""
+    province = city = None
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "province" and province is None and entity.get("value") in province_names():
+            province = entity["value"]
+        elif entity.get("entity") == "city" and city is None:
+            city = entity.get("value")
+    return province, city
+
+
+def without_911(entry: Dict[str, Any]) -> bool:
+    return "911" not in str(entry.get("phone") or "")
+
+
+def local_reply(kinds: List[str], province: str, city: Optional[str], language: Optional[str]) -> str:
+    """The directory entries of each kind for the place (city first, then province), or the national ones with a
+    note when the place has none of that kind. Each entry ends with its source and verified-on date."""
+    limit = int(topics().get("max_per_kind", 2))
+    place = place_name(province, city, language)
+    blocks: List[str] = [text("local_header", language, place=place)]
+    seen = set()
+    for kind in kinds:
+        local = [e for e in entries(kind, province, city, include_national=False) if e["id"] not in seen][:limit]
+        if not local:
+            names = (topics().get("kind_names") or {}).get(kind) or {}
+            kind_name = names.get(language or "en") or names.get("en") or kind
+            national = [e for e in entries(kind) if e.get("jurisdiction") == NATIONAL and e["id"] not in seen]
+            if not national:
+                blocks.append(text("no_listing", language, kind=kind_name, place=place))
+                continue
+            blocks.append(text("no_local_entry", language, kind=kind_name, place=place))
+            local = national[:1]
+        for entry in local:
+            seen.add(entry["id"])
+            blocks.append(format_entry(entry, language))
+    return "\n\n".join(blocks) if len(blocks) > 1 else ""
+
+
+def province_buttons(language: Optional[str]) -> List[Dict[str, str]]:
+    return [{"title": place_name(code, None, language), "payload": f'/inform_place{{"province":"{code}"}}'}
+            for code in province_names()]
+
+
+class ActionLocalResources(Action):
+    """After a resource answer: the entries for the user's place, or the province question."""
+
+    def name(self) -> Text:
+        return "action_local_resources"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        kinds = kinds_for(full_intent(intent, message) if intent else None)
+        if not kinds:
+            return []
+        language = tracker.get_slot("language")
+        province, city = place_in_message(message)
+        province = province or tracker.get_slot("province")
+        if province not in province_names():
+            if intent != EMERGENCY:
+                dispatcher.utter_message(text=text("ask_province", language), buttons=province_buttons(language))
+            return []
+        if intent == EMERGENCY:  # the emergency answer says 911; add what to do where there is none
+            local = [e for e in entries(EMERGENCY, province, include_national=False) if without_911(e)]
+            for entry in local[:1]:
+                dispatcher.utter_message(text=format_entry(entry, language))
+            return []
+        reply = local_reply(kinds, province, city, language)
+        if reply:
+            dispatcher.utter_message(text=reply)
+        return [SlotSet("province", province)]
+
+
+def pending_kinds(events: List[Dict[str, Any]], lookback: int = 3) -> Optional[List[str]]:
+    """The resource kinds of the question the user asked just before naming a place (None if there was none)."""
+    seen = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        seen += 1
+        if seen == 1:
+            continue  # the place message itself
+        parse_data = event.get("parse_data") or {}
+        name = (parse_data.get("intent") or {}).get("name")
+        if name and name != "inform_place":
+            kinds = kinds_for(full_intent(name, parse_data))
+            return [k for k in kinds if k != EMERGENCY] or None
+        if seen > lookback:
+            break
+    return None
+
+
+class ActionPlaceAnswer(Action):
+    """The user said where they are ("we're in Dartmouth", or a province button): answer the pending resource
+    question for that place, or note the place and show naloxone and the health line there."""
+
+    def name(self) -> Text:
+        return "action_place_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        language = tracker.get_slot("language")
+        province, city = place_in_message(tracker.latest_message or {})
+        if province is None:
+            dispatcher.utter_message(text=text("place_unknown", language), buttons=province_buttons(language))
+            return []
+        kinds = pending_kinds(tracker.events)
+        reply = local_reply(kinds or list(topics()["place_only"]), province, city, language)
+        if kinds is None:
+            reply = text("place_noted", language, place=place_name(province, None, language)) + "\n" + reply
+        dispatcher.utter_message(text=reply)
+        return [SlotSet("province", province)]
