@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations test-browser browser-tools eval bench bench-telegram lock clean
+        test-conversations test-browser browser-tools eval bench bench-telegram resources-report lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -107,6 +107,9 @@ bench: train ## Benchmarks (our config vs Rasa's default; the Telegram bridge), 
 
 bench-telegram: train ## Only the Telegram bridge part of the benchmark (~2 min)
 	$(PY) -m ops.bench_telegram --out docs/benchmarks.md
+
+resources-report: $(VENV)/.installed ## Resource directory: coverage per jurisdiction and kind, oldest entries to re-check
+	$(PY) -m ops.resources_report
 
 lock: ## Re-resolve requirements/direct.in into requirements/lock.txt (needs the network)
 	rm -rf build/lock-venv && "$$(scripts/find_python310.sh)" -m venv build/lock-venv

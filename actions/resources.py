@@ -101,7 +101,9 @@ class ActionLocalResources(Action):
         province = province or tracker.get_slot("province")
         if province not in province_names():
             if intent != EMERGENCY:
-                dispatcher.utter_message(text=text("ask_province", language), buttons=province_buttons(language))
+                outside = any(e.get("entity") == "foreign_place" for e in message.get("entities") or [])
+                dispatcher.utter_message(text=text("place_unknown" if outside else "ask_province", language),
+                                         buttons=province_buttons(language))
             return []
         if intent == EMERGENCY:  # the emergency answer says 911; add what to do where there is none
             local = [e for e in entries(EMERGENCY, province, include_national=False) if without_911(e)]

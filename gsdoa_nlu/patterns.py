@@ -106,7 +106,8 @@ def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool,
 
 
 def place_patterns(places: Dict[str, Any], tokenize) -> List[Dict[str, Any]]:
-    """EntityRuler patterns for provinces (id = province code) and cities (id = 'city:<Name>|<CODE>')."""
+    """EntityRuler patterns for provinces (id = province code), cities (id = 'city:<Name>|<CODE>') and places
+    outside Canada (label foreign_place, id = name)."""
     patterns = []
     for code, info in (places.get("provinces") or {}).items():
         names = {info["name"], info.get("name_fr", info["name"]), *info.get("aliases", [])}
@@ -122,6 +123,9 @@ def place_patterns(places: Dict[str, Any], tokenize) -> List[Dict[str, Any]]:
             names.add(city["name"])
         for alias in sorted(names):
             patterns += _phrase_or_tokens("city", alias, ent_id, case_sensitive, tokenize)
+    for place in places.get("foreign") or []:
+        for alias in sorted({place["name"].lower(), *place.get("aliases", [])}):
+            patterns += _phrase_or_tokens("foreign_place", alias, place["name"], False, tokenize)
     return patterns
 
 

@@ -107,3 +107,10 @@ async def test_unknown_place_says_canada_only_and_asks():
 
 def test_buttons_are_labelled_in_french_for_french_conversations():
     assert province_buttons("fr")[0]["title"] == "Colombie-Britannique"
+
+
+async def test_a_place_outside_canada_gets_the_canada_only_answer_not_the_province_question():
+    messages, _ = await run(ActionLocalResources(), [user_event(
+        "health", "where can i get narcan in seattle", response_key="health/naloxone_get",
+        entities=[{"entity": "foreign_place", "value": "Seattle"}])])
+    assert "Canada" in messages[0]["text"] and "1-888-688-6677" in messages[0]["text"]

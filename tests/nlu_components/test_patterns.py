@@ -33,6 +33,16 @@ def test_entity_patterns_cover_every_province_with_case_variants(root):
     assert ids == {"BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "NT", "NU"}
     surfaces = {p["pattern"] for p in patterns if isinstance(p["pattern"], str)}
     assert {"nova scotia", "Nova Scotia", "NOVA SCOTIA"} <= surfaces
+    foreign = {p["id"] for p in patterns if p["label"] == "foreign_place"}
+    assert {"Seattle", "United States"} <= foreign
+
+
+def test_no_place_is_both_canadian_and_foreign(root):
+    patterns = place_patterns(load_yaml(root / "data/patterns/places.yml"), str.split)
+    def surfaces(labels):
+        return {(p["pattern"] if isinstance(p["pattern"], str) else " ".join(t.get("ORTH", t.get("LOWER", ""))
+                 for t in p["pattern"])).lower() for p in patterns if p["label"] in labels}
+    assert not surfaces({"foreign_place"}) & surfaces({"province", "city"})
 
 
 def test_term_patterns_use_canonical_ids(root):
