@@ -58,6 +58,7 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
     """The directory entries of each kind for the place (city first, then province), or the national ones with a
     note when the place has none of that kind. Each entry ends with its source and verified-on date."""
     limit = int(topics().get("max_per_kind", 2))
+    budget = int(topics().get("max_local_chars", 650))
     place = place_name(province, city, language)
     blocks: List[str] = [text("local_header", language, place=place)]
     seen = set()
@@ -73,8 +74,11 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
             blocks.append(text("no_local_entry", language, kind=kind_name, place=place))
             local = national[:1]
         for entry in local:
+            block = format_entry(entry, language)
+            if len(blocks) > 1 and sum(map(len, blocks)) + len(block) > budget:
+                break  # the first entry always fits; more only while the reply stays phone-sized
             seen.add(entry["id"])
-            blocks.append(format_entry(entry, language))
+            blocks.append(block)
     return "\n\n".join(blocks) if len(blocks) > 1 else ""
 
 
