@@ -2,9 +2,7 @@
 (ops/fake_telegram.py) standing in for Telegram, the real Rasa + action servers behind it. Offline, no token."""
 import asyncio
 import json
-import socket
 from contextlib import asynccontextmanager
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -13,16 +11,11 @@ from bot.telegram.__main__ import serve
 from bot.telegram.bridge import TelegramBridge
 from bot.telegram.settings import Settings
 from ops.fake_telegram import FakeTelegram, Updates
+from ops.services import free_port
 
 pytestmark = pytest.mark.servers
 SECRET = "conversation-test-secret"
 TOKEN = "987654:CONVERSATION-TEST"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Telegram:

@@ -136,10 +136,8 @@ async def test_group_chatter_is_ignored_and_only_mentions_or_replies_are_answere
 async def test_rasa_down_gives_911_and_nors(telegram):
     from bot.telegram.bridge import TelegramBridge
     from tests.bot.telegram.conftest import Harness, settings_for
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
+    from ops.services import free_port
+    dead_port = free_port()
     bridge = TelegramBridge(settings_for(telegram, f"http://127.0.0.1:{dead_port}"))
     harness = Harness(telegram, None, bridge)
     async with harness.app:

@@ -1,24 +1,19 @@
 """Both ways updates arrive — the real PTB webhook server and polling through getUpdates — and Telegram's 429."""
 import asyncio
 import json
-import socket
 from contextlib import asynccontextmanager
 
 import httpx
 
 from bot.telegram.__main__ import serve
 from bot.telegram.bridge import TelegramBridge
+from ops.bench_telegram import wait_listening
 from ops.fake_telegram import Updates
+from ops.services import free_port
 from tests.bot.telegram.conftest import settings_for
 
 CHAT = 777001
 SECRET = "the-right-secret_123"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @asynccontextmanager
@@ -33,24 +28,13 @@ async def running(settings):
         await asyncio.wait_for(task, 20)
 
 
-async def wait_until_listening(port: int) -> None:
-    for _ in range(100):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            await asyncio.sleep(0.05)
-    raise AssertionError("webhook server did not start")
-
-
 async def test_webhook_checks_the_secret_on_every_request(telegram, rasa):
     port = free_port()
     settings = settings_for(telegram, rasa.url, mode="webhook", webhook_port=port, webhook_path="telegram",
                             webhook_url="https://bot.example.org", webhook_secret=SECRET)
     updates = Updates()
     async with running(settings):
-        await wait_until_listening(port)
+        await wait_listening(port, timeout=5)
         registered = telegram.called("setWebhook")[0].params
         assert registered["url"] == "https://bot.example.org/telegram" and registered["secret_token"] == SECRET
         url = f"http://127.0.0.1:{port}/telegram"
