@@ -73,6 +73,8 @@ class ActionDidYouMean(Action):
             dispatcher.utter_message(text=text("fallback_topics", language),
                                      buttons=text("fallback_topic_buttons", language))
             return []
-        buttons.append({"title": intent_catalogue()["help"]["label"], "payload": "/help"})
+        help_label = intent_catalogue()["help"]["label"]
+        if all(button["title"] != help_label for button in buttons):  # the ranking may have offered it already
+            buttons.append({"title": help_label, "payload": "/help"})
         dispatcher.utter_message(text=text("did_you_mean", language), buttons=buttons)
         return []

@@ -52,3 +52,14 @@ async def test_french_conversation_gets_french_topics(dispatcher):
     tracker = make_tracker([fallback_event([])], slots={"language": "fr"})
     await ActionDidYouMean().run(dispatcher, tracker, {})
     assert "appelez le 911" in dispatcher.messages[0]["text"]
+
+
+async def test_the_help_button_is_not_offered_twice(dispatcher):
+    from actions.fallback import ActionDidYouMean
+    from tests.actions.conftest import make_tracker, user_event
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "help", "confidence": 0.25},
+               {"name": "health", "confidence": 0.2}]
+    event = user_event("nlu_fallback", ranking=ranking)
+    await ActionDidYouMean().run(dispatcher, make_tracker([event]), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert len(titles) == len(set(titles)) and "What can you do?" in titles
