@@ -97,11 +97,14 @@ class ActionLocalResources(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        kinds = kinds_for(full_intent(intent, message) if intent else None)
+        topic = full_intent(intent, message) if intent else None
+        province, city = place_in_message(message)
+        kinds = kinds_for(topic)
+        if not kinds and province:
+            kinds = list((topics().get("with_place_only") or {}).get(topic or "", []))
         if not kinds:
             return []
         language = tracker.get_slot("language")
-        province, city = place_in_message(message)
         province = province or tracker.get_slot("province")
         if province not in province_names():
             if intent != EMERGENCY:

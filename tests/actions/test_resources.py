@@ -114,3 +114,13 @@ async def test_a_place_outside_canada_gets_the_canada_only_answer_not_the_provin
         "health", "where can i get narcan in seattle", response_key="health/naloxone_get",
         entities=[{"entity": "foreign_place", "value": "Seattle"}])])
     assert "Canada" in messages[0]["text"] and "1-888-688-6677" in messages[0]["text"]
+
+
+async def test_a_naloxone_question_read_as_what_is_it_still_gets_local_entries_when_a_town_is_named():
+    regina = [{"entity": "city", "value": "Regina"}, {"entity": "province", "value": "SK"}]
+    messages, _ = await run(ActionLocalResources(), [user_event(
+        "health", "naloxone in Regina", response_key="health/naloxone_what", entities=regina)])
+    assert messages[0]["text"].startswith("In Regina, Saskatchewan:")
+    messages, _ = await run(ActionLocalResources(), [user_event(
+        "health", "what is naloxone", response_key="health/naloxone_what")])
+    assert messages == []  # no place named: no province question for a "what is" answer
