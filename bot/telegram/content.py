@@ -63,7 +63,11 @@ def emergency_answer(language: str = "en") -> str:
     return answers.get(language) or answers["en"]
 
 
+@functools.lru_cache(maxsize=None)
+def _emergency_first_lines() -> frozenset:
+    return frozenset(answer.splitlines()[0].strip() for answer in emergency_answers().values())
+
+
 def is_emergency_answer(reply: str) -> bool:
     """True when a Rasa reply is the emergency answer (it then gets the overdose-response card)."""
-    first_lines = {answer.splitlines()[0].strip() for answer in emergency_answers().values()}
-    return reply.strip().splitlines()[0].strip() in first_lines if reply.strip() else False
+    return reply.strip().splitlines()[0].strip() in _emergency_first_lines() if reply.strip() else False
