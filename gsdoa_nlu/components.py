@@ -33,7 +33,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from gsdoa_nlu.language import LanguageGuess
+from gsdoa_nlu.language import LanguageGuess, lingua_detector
 from gsdoa_nlu.patterns import CONTEXT_PREFIX, compile_emergency_patterns, iter_alias_ids, load_yaml
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
 
@@ -117,6 +117,17 @@ class PlaceMasker(GraphComponent):
         return messages
 
 
+_LINGUA = None
+
+
+def shared_lingua_detector():
+    """One lingua detector per process (its models take ~0.5 s and some memory to load)."""
+    global _LINGUA
+    if _LINGUA is None:
+        _LINGUA = lingua_detector()
+    return _LINGUA
+
+
 class _PersistedConfigComponent(GraphComponent):
     """Base for components whose data file is read at training time and stored inside the trained model, so the
     server never reads data/ at run time (it may run from any directory)."""
@@ -154,20 +165,41 @@ class _PersistedConfigComponent(GraphComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class LanguageGuesser(_PersistedConfigComponent):
-    """Adds a `language` entity (value `en` or `fr`) when the message is clearly English or French; short or
-    mixed messages ("ok", "merci ok") add nothing, so the conversation keeps its current language."""
+    """Adds a `language` entity (value `en` or `fr`) when the message is clearly English or French
+    (gsdoa_nlu/language.py: word lists + lingua). Short or mixed messages ("ok", "merci ok") add nothing, so the
+    conversation keeps its current language — unless it has none yet and the channel sent a first guess
+    (metadata `language_hint`: Telegram's language_code, the web page's language; see channels.py)."""
+
+    HINT_KEY = "language_hint"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"vocabulary": "data/patterns/language.yml"}
+        return {"vocabulary": "data/patterns/language.yml", "detector": "lingua"}
 
     def _read_source(self) -> Dict[Text, Any]:
         return load_yaml(self._config["vocabulary"])
 
+    @classmethod
+    def load(cls, *args: Any, **kwargs: Any) -> "LanguageGuesser":
+        component = super().load(*args, **kwargs)
+        component._guesser()  # load the detector's models now, not on a user's first message
+        return component
+
+    def _guesser(self) -> LanguageGuess:
+        guesser = getattr(self, "_cached_guesser", None)
+        if guesser is None:
+            detector = shared_lingua_detector() if self._config.get("detector") == "lingua" else None
+            guesser = self._cached_guesser = LanguageGuess(self._data or {}, detector)
+        return guesser
+
     def process(self, messages: List[Message]) -> List[Message]:
-        guesser = LanguageGuess(self._data or {})
+        guesser = self._guesser()
         for message in messages:
             language = guesser.guess(message.get(TEXT) or "")
+            if not language:
+                metadata = message.get("metadata")
+                hint = metadata.get(self.HINT_KEY) if isinstance(metadata, dict) else None
+                language = hint if hint in ("en", "fr") else None
             if language:
                 entity = {"entity": "language", "value": language, "start": 0, "end": 0,
                           "confidence": 1.0, EXTRACTOR: self.__class__.__name__}
