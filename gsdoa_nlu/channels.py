@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from gsdoa_nlu.language import LanguageGuess
 from gsdoa_nlu.patterns import load_yaml
 from gsdoa_nlu.text import clean_user_text, has_words
 
@@ -62,6 +63,29 @@ def erase_conversation(tracker_store: Any, sender: str) -> bool:
     return False
 
 
+def channel_language(metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+    """The language a client says the user reads (`metadata.language`: 'fr', 'fr-CA', 'en-US'…) or None."""
+    value = (metadata or {}).get("language")
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower()[:2]
+    return code if code in ("en", "fr") else None
+
+
+async def has_chosen_language(tracker_store: Any, sender: str) -> bool:
+    """True once the conversation has a language: the `language` slot was set, or a message carried a
+    language (a clear English message leaves the slot at its initial `en`, so no SlotSet event is stored)."""
+    tracker = await tracker_store.retrieve(sender)
+    if tracker is None:
+        return False
+    for event in tracker.events:
+        if type(event).__name__ == "SlotSet" and getattr(event, "key", None) == "language":
+            return True
+        if any(entity.get("entity") == "language" for entity in getattr(event, "entities", None) or []):
+            return True
+    return False
+
+
 class BadRequest(ValueError):
     """The request body doesn't have the REST channel's shape."""
 
@@ -75,13 +99,18 @@ class SafeRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml") -> None:
+    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml",
+                 vocabulary: str = "data/patterns/language.yml") -> None:
         self.max_chars = int(max_chars)
         try:
             self._texts = load_yaml(texts).get("texts", {})
         except OSError:
             logger.warning("Channel texts not found at %s; using the built-in last-resort reply.", texts)
             self._texts = {}
+        try:
+            self._language = LanguageGuess(load_yaml(vocabulary))
+        except OSError:
+            self._language = LanguageGuess({})
 
     # ---- request parsing ---------------------------------------------------------------------------------
     def parse(self, request: Request) -> Dict[str, Any]:
@@ -114,9 +143,33 @@ class SafeRestInput(InputChannel):
         return clean_user_text(message, self.max_chars)
 
     # ---- replies written by the channel itself ----------------------------------------------------------
-    def reply_text(self, name: str) -> str:
-        """A channel text from data/texts.yml (English: the language of a conversation isn't known here)."""
-        return (self._texts.get(name) or {}).get("en") or _LAST_RESORT
+    def reply_text(self, name: str, language: Optional[str] = "en") -> str:
+        """A channel text from data/texts.yml in `language`; both languages when it isn't known (None)."""
+        entry = self._texts.get(name) or {}
+        if language is None and entry.get("en") and entry.get("fr"):
+            return f"{entry['en']}\n\n{entry['fr']}"
+        return entry.get(language or "en") or entry.get("en") or _LAST_RESORT
+
+    def reply_language(self, text: str, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+        """For the channel's own replies: the language of the text, else the client's, else None (both)."""
+        return self._language.vocabulary_guess(text) or channel_language(metadata)
+
+    async def with_language_hint(self, request: Request, sender: str,
+                                 metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+        """The client's language (Telegram's language_code, the page's language) is a first guess only: it is
+        passed to the NLU as `language_hint` while the conversation has no language yet, and is ignored once
+        the user chose one or wrote a clearly English or French message (LanguageGuesser)."""
+        language = channel_language(metadata)
+        agent = getattr(request.app.ctx, "agent", None)
+        if language is None or agent is None or agent.tracker_store is None:
+            return metadata
+        try:
+            if await has_chosen_language(agent.tracker_store, sender):
+                return metadata
+        except Exception:  # a tracker store hiccup must not stop the message; the hint is only a nicety
+            logger.warning("Could not read the conversation's language (conversation %s).", _anonymous(sender))
+            return metadata
+        return {**(metadata or {}), "language_hint": language}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -159,28 +212,30 @@ class SafeRestInput(InputChannel):
                 return response.json({"error": str(error)}, status=400)
 
             text, truncated = self.prepare_text(fields["message"])
+            language = self.reply_language(text, fields["metadata"])
             if not has_words(text):
                 return response.json([{"recipient_id": fields["sender"],
-                                       "text": self.reply_text("no_text")}])
+                                       "text": self.reply_text("no_text", language)}])
 
+            metadata = await self.with_language_hint(request, fields["sender"], fields["metadata"])
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, fields["sender"],
                                                  input_channel=fields["input_channel"],
-                                                 metadata=fields["metadata"]))
+                                                 metadata=metadata))
             except (CancelledError, Exception):  # never a 500 and never the user's text in the log
                 logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]),
                              exc_info=False)
                 return response.json([{"recipient_id": fields["sender"],
-                                       "text": self.reply_text("service_degraded")}])
+                                       "text": self.reply_text("service_degraded", language)}])
 
             messages: List[Dict[str, Any]] = list(collector.messages)
             if truncated:
                 messages.append({"recipient_id": fields["sender"],
-                                 "text": self.reply_text("long_message")})
+                                 "text": self.reply_text("long_message", language)})
             if not messages:
                 messages.append({"recipient_id": fields["sender"],
-                                 "text": self.reply_text("service_degraded")})
+                                 "text": self.reply_text("service_degraded", language)})
             return response.json(messages)
 
         return webhook

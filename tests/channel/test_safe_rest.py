@@ -114,3 +114,41 @@ def test_erase_deletes_the_redis_key():
 def test_erase_reports_stores_it_cannot_delete_from():
     from gsdoa_nlu.channels import erase_conversation
     assert erase_conversation(object(), "tg-abc") is False
+
+
+# ---- language (issue 6) ----------------------------------------------------------------------------------
+def test_channel_texts_in_the_users_language_or_both_when_unknown(channel):
+    assert channel.reply_text("no_text", "fr").startswith("Je n'ai pas vu de mots")
+    both = channel.reply_text("service_degraded", None)
+    assert "try again" in both and "réessayez" in both
+    assert channel.reply_language("mon chum est pas correct, la police peut-tu venir", None) == "fr"
+    assert channel.reply_language("😶", {"language": "fr-CA"}) == "fr"
+    assert channel.reply_language("😶", None) is None
+
+
+@pytest.mark.parametrize("metadata, expected", [
+    ({"language": "fr-CA"}, "fr"), ({"language": "FR"}, "fr"), ({"language": "en-US"}, "en"),
+    ({"language": "de"}, None), ({"language": 3}, None), ({}, None), (None, None)])
+def test_channel_language_reads_the_clients_language_code(metadata, expected):
+    from gsdoa_nlu.channels import channel_language
+
+    assert channel_language(metadata) == expected
+
+
+async def test_the_channel_language_counts_only_until_the_conversation_has_one():
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from gsdoa_nlu.channels import has_chosen_language
+
+    store = InMemoryTrackerStore(Domain.empty())
+    assert await has_chosen_language(store, "new") is False
+    await store.save(DialogueStateTracker.from_events("short", [UserUttered("ok", {"name": "affirm"})]))
+    assert await has_chosen_language(store, "short") is False
+    english = UserUttered("can they arrest me", {"name": "legal"},
+                          [{"entity": "language", "value": "en", "start": 0, "end": 0}])
+    await store.save(DialogueStateTracker.from_events("english", [english]))
+    assert await has_chosen_language(store, "english") is True  # a clear message, even without a SlotSet
+    await store.save(DialogueStateTracker.from_events("button", [SlotSet("language", "fr")]))
+    assert await has_chosen_language(store, "button") is True
