@@ -15,6 +15,8 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import re
+from collections import OrderedDict
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
 
 from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
@@ -29,6 +31,7 @@ from bot.telegram.rasa_client import RasaClient, RasaUnavailable
 from bot.telegram.render import CallbackCodec, Outgoing, button_rows, plan_replies, to_html
 from bot.telegram.settings import Settings
 
+_SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(en|fr)"\}$')
 logger = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -69,6 +72,7 @@ class TelegramBridge:
         self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
         self.codec = CallbackCodec()
         self.locks = ChatLocks()
+        self.chosen_languages: "OrderedDict[str, str]" = OrderedDict()  # sender -> en/fr picked with /language
 
     # ---- identity -----------------------------------------------------------------------------------------
     def sender_id(self, chat_id: int) -> str:
@@ -194,7 +198,8 @@ class TelegramBridge:
             replies: Optional[List[Dict[str, Any]]] = None
             async with self.typing(context.bot, chat_id):
                 try:
-                    replies = await asyncio.wait_for(self.rasa.send(sender, message), self.settings.rasa_timeout)
+                    replies = await asyncio.wait_for(self.rasa.send(sender, message, language),
+                                                     self.settings.rasa_timeout)
                 except (RasaUnavailable, asyncio.TimeoutError) as error:
                     logger.warning("Rasa did not answer (%s); sent the offline message.", type(error).__name__)
             if not replies:
@@ -202,10 +207,27 @@ class TelegramBridge:
                 return
             await self.deliver(context.bot, chat_id, replies, language)
 
-    @staticmethod
-    def language(update: Update) -> str:
+    MAX_REMEMBERED_LANGUAGES = 10_000
+
+    def language(self, update: Update) -> str:
+        """The language of the bridge's own texts: the one picked with /language, else Telegram's."""
+        if update.effective_chat is not None:
+            chosen = self.chosen_languages.get(self.sender_id(update.effective_chat.id))
+            if chosen:
+                return chosen
         user = update.effective_user
         return content.language_of(user.language_code if user else None)
+
+    def remember_language(self, chat_id: int, payload: str) -> None:
+        """After a /language button: keep the choice (a hashed chat id and 'en'/'fr', bounded, in memory)."""
+        match = _SET_LANGUAGE.match(payload)
+        if not match:
+            return
+        sender = self.sender_id(chat_id)
+        self.chosen_languages.pop(sender, None)
+        self.chosen_languages[sender] = match.group(1)
+        while len(self.chosen_languages) > self.MAX_REMEMBERED_LANGUAGES:
+            self.chosen_languages.popitem(last=False)
 
     def addressed_to_bot(self, update: Update, bot_username: str, bot_id: int) -> bool:
         """Private chats: always. Groups: only a @mention of the bot or a reply to one of its messages."""
@@ -261,6 +283,7 @@ class TelegramBridge:
         sender = self.sender_id(chat_id)
         async with self.locks.hold(sender):
             erased = await self.rasa.forget(sender)
+        self.chosen_languages.pop(sender, None)
         await self.send_text(context.bot, chat_id,
                              content.text("telegram_forgotten" if erased else "telegram_forget_failed", language))
 
@@ -277,6 +300,8 @@ class TelegramBridge:
                                  content.text("telegram_button_expired", language))
             return
         title = self.pressed_title(query.message, query.data) or payload
+        self.remember_language(update.effective_chat.id, payload)
+        language = self.language(update)
         await self.send_text(context.bot, update.effective_chat.id, content.text("telegram_choice", language,
                                                                                   title=title))
         await self.relay(update, context, payload)

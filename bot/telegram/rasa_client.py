@@ -19,9 +19,12 @@ class RasaClient:
                                                    limits=httpx.Limits(max_connections=64,
                                                                        max_keepalive_connections=32))
 
-    async def send(self, sender: str, message: str) -> List[Dict[str, Any]]:
-        """The bot's replies to one message, in order."""
-        body = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
+    async def send(self, sender: str, message: str, language: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The bot's replies to one message, in order. `language` (the user's Telegram language) is only a
+        first guess for Rasa: the user's own choice and the language of what they write come first."""
+        body: Dict[str, Any] = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
+        if language:
+            body["metadata"] = {"language": language}
         try:
             reply = await self._client.post(f"{self.base_url}/webhooks/rest/webhook", json=body)
             reply.raise_for_status()
