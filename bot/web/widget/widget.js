@@ -12,6 +12,7 @@
       exitHint: 'Leaves this page right away. You can also press Escape twice.',
       log: 'Conversation', bot: 'Assistant:', you: 'You:', replies: 'Suggested replies',
       label: 'Your message', placeholder: 'Type your question…', send: 'Send', typing: 'Typing…',
+      other: 'FR', otherName: 'Français', otherHint: 'Passer au français',
       offline: "I can't reach the server right now. 🚨 If someone is overdosing, call 911. " +
         "Overdose line (NORS): 1-888-688-6677. I'll keep trying."
     },
@@ -22,11 +23,12 @@
       exitHint: 'Quitte cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.',
       log: 'Conversation', bot: 'Assistant :', you: 'Vous :', replies: 'Réponses suggérées',
       label: 'Votre message', placeholder: 'Écrivez votre question…', send: 'Envoyer', typing: "L'assistant écrit…",
+      other: 'EN', otherName: 'English', otherHint: 'Switch to English',
       offline: "Je n'arrive pas à joindre le serveur. 🚨 Si quelqu'un fait une surdose, appelez le 911. " +
         'Ligne de surdose (NORS) : 1-888-688-6677. Je réessaie.'
     }
   };
-  const K_SENDER = 'gsdoa.sender', K_LOG = 'gsdoa.log', K_OPEN = 'gsdoa.open';
+  const K_SENDER = 'gsdoa.sender', K_LOG = 'gsdoa.log', K_OPEN = 'gsdoa.open', K_LANG = 'gsdoa.lang';
 
   /* ---- configuration: data- attributes of our own <script> tag ---- */
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
@@ -38,22 +40,24 @@
       return /^https?:$/.test(u.protocol) ? u : null;
     } catch (e) { return null; }
   };
-  const lang = /^fr/i.test(attr('lang') || '') ? 'fr' : 'en';
-  const T = STRINGS[lang];
   const serverUrl = attr('server') && httpUrl(attr('server'), src);
   const server = serverUrl ? serverUrl.href.replace(/\/+$/, '') : new URL(src).origin;
   const exitUrl = (attr('exit-url') && httpUrl(attr('exit-url'), location.href) || {}).href || 'https://www.google.ca/';
   const host = attr('container') && document.getElementById(attr('container')); // render inline there
   const fullscreen = attr('fullscreen') === 'true' || !!host;
-  const title = attr('title') || T.title;
 
   /* ---- state ---- */
   const ss = (fn) => { try { return fn(sessionStorage); } catch (e) { return null; } }; // throws when blocked
   const store = {
     get: (k) => ss((s) => s.getItem(k)),
     set: (k, v) => ss((s) => s.setItem(k, v)),
-    clear: () => ss((s) => [K_SENDER, K_LOG, K_OPEN].forEach((k) => s.removeItem(k)))
+    clear: () => ss((s) => [K_SENDER, K_LOG, K_OPEN, K_LANG].forEach((k) => s.removeItem(k)))
   };
+  // Language: the visitor's choice (the FR/EN button), else data-lang, else the page's <html lang>.
+  const pick = (value) => (/^fr/i.test(value || '') ? 'fr' : /^en/i.test(value || '') ? 'en' : null);
+  let lang = pick(store.get(K_LANG)) || pick(attr('lang')) || pick(document.documentElement.lang) || 'en';
+  let T = STRINGS[lang];
+  const title = () => attr('title') || T.title;
   const newId = () => 'web-' + Array.from(crypto.getRandomValues(new Uint8Array(16)),
     (b) => b.toString(16).padStart(2, '0')).join('');
   const validButtons = (list) => (Array.isArray(list) ? list : [])
@@ -90,6 +94,7 @@
     'aria-expanded': 'false', 'aria-controls': 'gsdoa-panel' }, [el('span', { 'aria-hidden': 'true', text: '💬 ' }), T.launcher]);
   const delBtn = button('gsdoa-delete', T.del);
   const closeBtn = button('gsdoa-close', '×', { 'aria-label': T.close });
+  const langBtn = button('gsdoa-lang', T.other, { 'aria-label': T.otherHint, lang: lang === 'fr' ? 'en' : 'fr' });
   const exitBtn = button('gsdoa-exit', T.exit, { 'aria-describedby': 'gsdoa-exit-hint' });
   const logEl = el('div', { id: 'gsdoa-log', class: 'gsdoa-log', role: 'log', 'aria-live': 'polite',
     'aria-relevant': 'additions', 'aria-label': T.log, tabindex: '0' }); // focusable: scrollable by keyboard
@@ -99,14 +104,39 @@
   const input = el('textarea', { id: 'gsdoa-input', class: 'gsdoa-input', rows: '2', maxlength: '1000',
     placeholder: T.placeholder, autocomplete: 'off', enterkeyhint: 'send' });
   const sendBtn = button('gsdoa-send', T.send);
-  const panel = el('div', { id: 'gsdoa-panel', class: 'gsdoa-panel', role: 'dialog', 'aria-label': title,
+  const heading = el('h2', { class: 'gsdoa-title', text: title() });
+  const sos = el('p', { class: 'gsdoa-911' });
+  const exitHint = el('span', { id: 'gsdoa-exit-hint', class: 'gsdoa-sr', text: T.exitHint });
+  const inputLabel = el('label', { for: 'gsdoa-input', class: 'gsdoa-sr', text: T.label });
+  const panel = el('div', { id: 'gsdoa-panel', class: 'gsdoa-panel', role: 'dialog', 'aria-label': title(),
     'aria-modal': 'false', hidden: '' }, [
-    el('div', { class: 'gsdoa-header' }, [el('h2', { class: 'gsdoa-title', text: title }), delBtn, closeBtn]),
-    el('div', { class: 'gsdoa-bar' }, [
-      el('p', { class: 'gsdoa-911' }, [T.sos[0], el('a', { href: 'tel:911', text: T.sos[1] })]),
-      exitBtn, el('span', { id: 'gsdoa-exit-hint', class: 'gsdoa-sr', text: T.exitHint })]),
+    el('div', { class: 'gsdoa-header' }, [heading, langBtn, delBtn, closeBtn]),
+    el('div', { class: 'gsdoa-bar' }, [sos, exitBtn, exitHint]),
     logEl, info, typing, replies,
-    el('div', { class: 'gsdoa-form' }, [el('label', { for: 'gsdoa-input', class: 'gsdoa-sr', text: T.label }), input, sendBtn])]);
+    el('div', { class: 'gsdoa-form' }, [inputLabel, input, sendBtn])]);
+
+  // Every text of the widget's own interface, in the current language (called again by the FR/EN button).
+  const applyStrings = () => {
+    root.setAttribute('lang', lang);
+    launcher.lastChild.textContent = T.launcher;
+    heading.textContent = title();
+    panel.setAttribute('aria-label', title());
+    Object.assign(langBtn, { textContent: T.other });
+    langBtn.setAttribute('aria-label', T.otherHint);
+    langBtn.setAttribute('lang', lang === 'fr' ? 'en' : 'fr');
+    delBtn.textContent = T.del;
+    closeBtn.setAttribute('aria-label', T.close);
+    exitBtn.textContent = T.exit;
+    exitHint.textContent = T.exitHint;
+    sos.textContent = '';
+    sos.append(T.sos[0], el('a', { href: 'tel:911', text: T.sos[1] }));
+    logEl.setAttribute('aria-label', T.log);
+    replies.setAttribute('aria-label', T.replies);
+    inputLabel.textContent = T.label;
+    input.setAttribute('placeholder', T.placeholder);
+    sendBtn.textContent = T.send;
+  };
+  applyStrings();
 
   // Only http(s):// and tel: URLs become links, and only after new URL() confirms the scheme.
   const LINK = /\b(?:https?:\/\/[^\s<>"]*[^\s<>"'.,;:!?)\]]|tel:\+?\d[\d-]{1,20})/gi;
@@ -207,7 +237,7 @@
     const g = gen;
     inflight = new AbortController();
     try {
-      const data = await call('/webhook', { sender, message: queue[0], input_channel: 'web', metadata: { lang } }, inflight);
+      const data = await call('/webhook', { sender, message: queue[0], input_channel: 'web', metadata: { language: lang } }, inflight);
       if (g !== gen) return;
       queue.shift();
       delay = 2000;
@@ -311,6 +341,15 @@
   launcher.addEventListener('click', () => setOpen(panel.hidden, true));
   closeBtn.addEventListener('click', () => setOpen(false, true));
   delBtn.addEventListener('click', reset);
+  // FR/EN: the interface switches at once and the bot is told, so its answers switch too.
+  langBtn.addEventListener('click', () => {
+    const name = T.otherName;
+    lang = lang === 'fr' ? 'en' : 'fr';
+    T = STRINGS[lang];
+    store.set(K_LANG, lang);
+    applyStrings();
+    send('/set_language{"language":"' + lang + '"}', name);
+  });
   exitBtn.addEventListener('click', quickExit);
   sendBtn.addEventListener('click', submit);
   input.addEventListener('keydown', (e) => {
