@@ -1,6 +1,6 @@
 """Build the project's own spaCy pipeline and package it, so Rasa can load it by name from any directory.
 
-No model is downloaded: the pipeline is spaCy's blank English tokenizer + a lookup lemmatizer (tables from the
+No model is downloaded: the pipeline is spaCy's blank English tokenizer (plus French elisions) + a lookup lemmatizer (tables from the
 `spacy-lookups-data` package) + an EntityRuler whose patterns come from data/patterns/*.yml.
 
     python -m gsdoa_nlu.build_spacy --out build/spacy        # writes the pipeline + an installable sdist
@@ -44,8 +44,20 @@ def content_version(root: Path) -> str:
     return f"0.1.{int(digest.hexdigest()[:8], 16)}"
 
 
+# French elisions split off as their own token ("l'ambulance" -> "l'" "ambulance", "qu'il" -> "qu'" "il"), so
+# the word after them is seen (and matched by the EntityRuler: "l'Ontario") exactly as without the elision.
+FRENCH_ELISION = r"(?i:(?:jusqu|lorsqu|puisqu|quoiqu|qu|[ljdnmtcs])['’](?=[^\W\d_]))"
+
+
+def add_french_elisions(nlp) -> None:
+    """English tokenizer + French elision prefixes (English words never start with l', j', qu'…)."""
+    prefixes = [FRENCH_ELISION, *nlp.Defaults.prefixes]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+
+
 def build(root: Path, out: Path) -> Path:
     nlp = spacy.blank("en")
+    add_french_elisions(nlp)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data (a local package, no download)
