@@ -74,7 +74,7 @@ def test_every_legal_answer_names_its_source_with_its_link():
         if metadata.get("kind") != "legal":
             continue
         first = SOURCES[metadata["sources"][0]]
-        assert "\nSource: " in variant["text"], (file, name)
+        assert "\nSource: " in variant["text"] or "\nSource : " in variant["text"], (file, name)
         assert first["url"] in variant["text"], (file, name, "the link must be the first listed source")
 
 
@@ -146,11 +146,67 @@ def test_every_text_has_english():
         assert entry.get("en"), name
 
 
+def french_variants(name, variants):
+    return [v for v in variants if any(c.get("name") == "language" and c.get("value") == "fr"
+                                       for c in v.get("condition") or [])]
+
+
+def test_every_response_has_a_french_version():
+    """Issue 6: every answer, button and form question exists in French (selected by the `language` slot)."""
+    missing = []
+    for path in response_files():
+        for name, variants in (yaml.safe_load(path.read_text(encoding="utf-8"))["responses"] or {}).items():
+            french = french_variants(name, variants)
+            english = [v for v in variants if not v.get("condition")]
+            if not french:
+                missing.append(f"{path.name}:{name}")
+                continue
+            if any(v.get("buttons") for v in english) and not all(v.get("buttons") for v in french):
+                missing.append(f"{path.name}:{name} (buttons)")
+    assert not missing, missing
+
+
+def test_every_text_button_label_and_resource_has_french():
+    missing = [f"texts.yml:{name}" for name, entry in load_yaml("data/texts.yml")["texts"].items()
+               if not entry.get("fr")]
+    missing += [f"intents.yml:{name}" for name, entry in load_yaml("data/intents.yml")["intents"].items()
+                if not entry.get("label_fr")]
+    missing += [f"directory.yml:{entry['id']}" for entry in load_yaml("data/resources/directory.yml")["entries"]
+                if not entry.get("description_fr")]
+    for kind, names in load_yaml("data/resources/topics.yml").get("kind_names", {}).items():
+        if not names.get("fr"):
+            missing.append(f"topics.yml:kind_names:{kind}")
+    assert not missing, missing
+
+
+def test_french_buttons_keep_the_conversation_in_french():
+    """A French button's payload is an /intent or a French sentence: an English one would switch languages."""
+    from gsdoa_nlu.language import LanguageGuess
+
+    guess = LanguageGuess(load_yaml("data/patterns/language.yml"))
+    english = []
+    buttons = [(f"{file}:{name}", b) for file, name, v in all_responses()
+               if any(c.get("value") == "fr" for c in v.get("condition") or []) for b in v.get("buttons") or []]
+    buttons += [(f"texts.yml:{name}", b) for name, entry in load_yaml("data/texts.yml")["texts"].items()
+                if isinstance(entry.get("fr"), list) for b in entry["fr"] if isinstance(b, dict)]
+    for where, button in buttons:
+        payload = button["payload"]
+        if not payload.startswith("/") and guess.vocabulary_guess(payload) == "en":
+            english.append((where, payload))
+    assert not english, english
+
+
 @pytest.mark.parametrize("name", ["utter_emergency", "utter_suicidal", "utter_refuse_synthesis",
                                   "utter_refuse_dosing", "utter_greet"])
 def test_safety_critical_responses_exist_in_french(name):
     variants = [v for file, n, v in all_responses() if n == name]
     assert any(c.get("value") == "fr" for v in variants for c in v.get("condition") or []), name
+
+
+def test_french_emergency_response_starts_with_911_in_french():
+    variants = [v for _, name, v in all_responses() if name == "utter_emergency"]
+    (french,) = french_variants("utter_emergency", variants)
+    assert "911" in french["text"].splitlines()[0] and "Appelez" in french["text"].splitlines()[0]
 
 
 def test_emergency_response_starts_with_911():
