@@ -2,6 +2,8 @@
 import difflib
 import re
 
+import pytest
+
 from rasa.shared.nlu.training_data.loading import load_data
 
 from tests.conftest import ROOT
@@ -13,9 +15,10 @@ def normalized(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def test_training_and_held_out_examples_do_not_overlap():
+@pytest.mark.parametrize("split", ["heldout.yml", "heldout_fr.yml"])
+def test_training_and_held_out_examples_do_not_overlap(split):
     train = {normalized(e.get("text")) for e in load_data(str(ROOT / "data" / "nlu")).intent_examples}
-    held_out = [normalized(e.get("text")) for e in load_data(str(ROOT / "tests" / "nlu" / "heldout.yml")).intent_examples]
+    held_out = [normalized(e.get("text")) for e in load_data(str(ROOT / "tests" / "nlu" / split)).intent_examples]
     overlaps = []
     for text in held_out:
         if text in train:
