@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 import uuid
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import pytest
 
@@ -31,13 +31,16 @@ class Chat:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def send(self, message: str) -> List[Dict]:
-        status, body = self.raw({"sender": self.sender, "message": message})
-        assert status == 200, (status, body)
-        return body
+    def send(self, message: str, metadata: Optional[Dict] = None) -> List[Dict]:
+        body = {"sender": self.sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        status, reply = self.raw(body)
+        assert status == 200, (status, reply)
+        return reply
 
-    def say(self, message: str) -> str:
-        return reply_text(self.send(message))
+    def say(self, message: str, metadata: Optional[Dict] = None) -> str:
+        return reply_text(self.send(message, metadata))
 
 
 def reply_text(messages: List[Dict]) -> str:
