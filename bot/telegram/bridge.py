@@ -269,7 +269,8 @@ class TelegramBridge:
         await self.send_card(context.bot, chat_id, language)
 
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_text(context.bot, update.effective_chat.id, content.text("telegram_language_prompt"),
+        await self.send_text(context.bot, update.effective_chat.id,
+                             content.text("telegram_language_prompt", self.language(update)),
                              buttons=[{"title": "English", "payload": '/set_language{"language":"en"}'},
                                       {"title": "Français", "payload": '/set_language{"language":"fr"}'}])
 

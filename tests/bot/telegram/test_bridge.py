@@ -210,3 +210,22 @@ async def test_logs_carry_no_text_no_ids_no_token(harness, caplog):
                                                                                            "telegram", "aiohttp")))
     assert "Sam" not in logged and str(CHAT) not in logged and TOKEN not in logged
     assert "Rasa did not answer" in logged
+
+
+async def test_the_users_telegram_language_goes_to_rasa_as_a_first_guess(harness):
+    await harness.feed(harness.updates.message(CHAT, "allo", language="fr-CA"))
+    await harness.feed(harness.updates.message(CHAT + 1, "hello"))
+    assert harness.rasa.received[0]["metadata"] == {"language": "fr"}
+    assert harness.rasa.received[1]["metadata"] == {"language": "en"}
+
+
+async def test_choosing_french_with_the_language_button_switches_the_bridges_own_texts(harness):
+    await harness.feed(harness.updates.message(CHAT, "/language"))
+    markup = harness.telegram.sent(CHAT)[0].params["reply_markup"]
+    await harness.feed(harness.updates.button(CHAT, '/set_language{"language":"fr"}', markup))
+    assert harness.rasa.received[-1]["message"] == '/set_language{"language":"fr"}'
+    await harness.feed(harness.updates.button(CHAT, "#0123456789abcdef"))
+    assert harness.telegram.sent_texts(CHAT)[-1].startswith("Ce bouton n'est plus disponible")
+    await harness.feed(harness.updates.message(CHAT, "/forget"))  # forgetting the chat forgets the choice too
+    await harness.feed(harness.updates.button(CHAT, "#0123456789abcdef"))
+    assert harness.telegram.sent_texts(CHAT)[-1].startswith("That button is no longer available")
