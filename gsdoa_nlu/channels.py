@@ -9,6 +9,7 @@ error reach the user as a 500 or as silence: they get a short message that start
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from asyncio import CancelledError
@@ -84,6 +85,22 @@ async def has_chosen_language(tracker_store: Any, sender: str) -> bool:
         if any(entity.get("entity") == "language" for entity in getattr(event, "entities", None) or []):
             return True
     return False
+
+
+def payload_with_language(text: str, language: Optional[str]) -> str:
+    """A button payload skips the NLU components (Rasa reads its intent and entities directly), so a first-guess
+    language travels inside it: "/greet" -> '/greet{"language": "fr"}'. Other text is returned unchanged."""
+    if not language or not _PAYLOAD.match(text):
+        return text
+    name, _, entities = text.partition("{")
+    try:
+        values = json.loads("{" + entities) if entities else {}
+    except ValueError:
+        return text
+    if not isinstance(values, dict) or "language" in values:
+        return text
+    values["language"] = language
+    return name + json.dumps(values, ensure_ascii=False)
 
 
 class BadRequest(ValueError):
@@ -218,6 +235,7 @@ class SafeRestInput(InputChannel):
                                        "text": self.reply_text("no_text", language)}])
 
             metadata = await self.with_language_hint(request, fields["sender"], fields["metadata"])
+            text = payload_with_language(text, (metadata or {}).get("language_hint"))
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, fields["sender"],

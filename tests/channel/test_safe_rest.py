@@ -152,3 +152,17 @@ async def test_the_channel_language_counts_only_until_the_conversation_has_one()
     assert await has_chosen_language(store, "english") is True  # a clear message, even without a SlotSet
     await store.save(DialogueStateTracker.from_events("button", [SlotSet("language", "fr")]))
     assert await has_chosen_language(store, "button") is True
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("/greet", "fr", '/greet{"language": "fr"}'),
+    ('/inform_place{"province": "QC"}', "fr", '/inform_place{"province": "QC", "language": "fr"}'),
+    ('/set_language{"language": "en"}', "fr", '/set_language{"language": "en"}'),  # an explicit choice wins
+    ("/greet", None, "/greet"),
+    ("bonjour", "fr", "bonjour"),  # text goes through the NLU, which reads the hint from the metadata
+    ("/greet{not json", "fr", "/greet{not json"),
+])
+def test_button_payloads_carry_the_first_guess_language(text, language, expected):
+    from gsdoa_nlu.channels import payload_with_language
+
+    assert payload_with_language(text, language) == expected

@@ -49,6 +49,23 @@ def test_quick_reply_sends_its_payload_and_shows_its_title(site, page):
     expect(last_bot_text(page)).to_contain_text("1/4", timeout=30_000)
 
 
+def test_french_page_gets_a_french_widget_and_the_language_button_switches_both(site, page):
+    """data-lang (here from the page) sets the interface and the bot's first guess; FR/EN switches both."""
+    open_widget(page, site.embed_page() + "&lang=fr")
+    expect(page.locator(".gsdoa-send")).to_have_text("Envoyer")
+    assert "pas une personne" in page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").first.inner_text()
+    send(page, "mon ami respire presque pu")
+    assert page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").nth(1).inner_text().startswith("🚨 Appelez le 911")
+    before = page.locator(".gsdoa-msg.gsdoa-bot").count()
+    page.click(".gsdoa-lang")
+    expect(page.locator(".gsdoa-send")).to_have_text("Send")
+    expect(page.locator(".gsdoa-root")).to_have_attribute("lang", "en")
+    expect(page.locator(".gsdoa-msg.gsdoa-bot")).not_to_have_count(before, timeout=30_000)
+    expect(last_bot_text(page)).to_contain_text("answer in English")
+    assert page.evaluate("sessionStorage.getItem('gsdoa.lang')") == "en"
+    assert page.js_errors == []
+
+
 def test_keyboard_only_conversation(site, page):
     page.goto(site.embed_page())
     for _ in range(30):  # Tab to the launcher like a keyboard user
