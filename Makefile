@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations test-browser browser-tools eval bench bench-telegram resources-report lock clean
+        test-conversations test-browser browser-tools button-labels eval bench bench-telegram resources-report lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -97,6 +97,9 @@ test-browser: train build/.browser-tools ## Widget + demo page in headless Chrom
 	$(PY) -m pytest -q tests -m "browser"
 
 test: validate test-unit test-stories test-nlu test-conversations test-browser ## Everything CI runs
+
+button-labels: $(VENV)/.installed ## Regenerate data/nlu/button_labels.yml from the labels in data/intents.yml
+	$(PY) -m ops.button_labels
 
 eval: train ## Run ../shared/eval/e2e.py cases against a fresh bot (CASES=path.jsonl)
 	$(PY) -m ops.services eval --cases $(CASES)

@@ -36,7 +36,12 @@ def full_intent(name: str, parse_data: Dict[str, Any]) -> Optional[str]:
     return ((selector.get("response") or {}).get("intent_response_key")) or None
 
 
-def suggestions(parse_data: Dict[str, Any]) -> List[Dict[str, str]]:
+def label(entry: Dict[str, Any], language: Optional[str]) -> str:
+    """The button label in the conversation's language (data/intents.yml: label / label_fr)."""
+    return entry.get("label_fr") or entry["label"] if language == "fr" else entry["label"]
+
+
+def suggestions(parse_data: Dict[str, Any], language: Optional[str] = "en") -> List[Dict[str, str]]:
     """Up to two buttons for the likeliest intents that may be offered, as labelled in data/intents.yml.
     A button's payload is its label, which the model maps back to that intent."""
     catalogue = intent_catalogue()
@@ -49,10 +54,11 @@ def suggestions(parse_data: Dict[str, Any]) -> List[Dict[str, str]]:
         entry = catalogue.get(intent or "")
         if not entry or entry.get("offer", True) is False:
             continue
-        if any(b["title"] == entry["label"] for b in buttons):
+        title = label(entry, language)
+        if any(b["title"] == title for b in buttons):
             continue
-        payload = "/emergency" if intent == "emergency" else entry["label"]
-        buttons.append({"title": entry["label"], "payload": payload})
+        payload = "/emergency" if intent == "emergency" else title
+        buttons.append({"title": title, "payload": payload})
         if len(buttons) == MAX_SUGGESTIONS:
             break
     return buttons
@@ -68,12 +74,12 @@ class ActionDidYouMean(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         language = tracker.get_slot("language")
-        buttons = suggestions(tracker.latest_message or {})
+        buttons = suggestions(tracker.latest_message or {}, language)
         if consecutive_fallbacks(tracker.events) >= 2 or not buttons:
             dispatcher.utter_message(text=text("fallback_topics", language),
                                      buttons=text("fallback_topic_buttons", language))
             return []
-        help_label = intent_catalogue()["help"]["label"]
+        help_label = label(intent_catalogue()["help"], language)
         if all(button["title"] != help_label for button in buttons):  # the ranking may have offered it already
             buttons.append({"title": help_label, "payload": "/help"})
         dispatcher.utter_message(text=text("did_you_mean", language), buttons=buttons)

@@ -214,3 +214,10 @@ def test_emergency_response_starts_with_911():
         if name == "utter_emergency":
             first_line = variant["text"].splitlines()[0]
             assert "911" in first_line, first_line
+
+
+def test_button_label_training_examples_are_up_to_date():
+    """data/nlu/button_labels.yml is generated from data/intents.yml: run `python -m ops.button_labels`."""
+    from ops.button_labels import OUT, render
+
+    assert OUT.read_text(encoding="utf-8") == render()

@@ -63,3 +63,18 @@ async def test_the_help_button_is_not_offered_twice(dispatcher):
     await ActionDidYouMean().run(dispatcher, make_tracker([event]), {})
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert len(titles) == len(set(titles)) and "What can you do?" in titles
+
+
+async def test_french_did_you_mean_buttons_are_french_and_send_french(dispatcher):
+    from actions.content import intent_catalogue
+
+    ranking = [{"name": "health", "confidence": 0.4}, {"name": "emergency", "confidence": 0.3}]
+    tracker = make_tracker([user_event("greet"), fallback_event(ranking, response_key="health/naloxone_get")],
+                           slots={"language": "fr"})
+    await ActionDidYouMean().run(dispatcher, tracker, {})
+    buttons = dispatcher.messages[0]["buttons"]
+    catalogue = intent_catalogue()
+    assert [b["title"] for b in buttons] == [catalogue["health/naloxone_get"]["label_fr"],
+                                             catalogue["emergency"]["label_fr"], catalogue["help"]["label_fr"]]
+    assert buttons[0]["payload"] == catalogue["health/naloxone_get"]["label_fr"]
+    assert buttons[1]["payload"] == "/emergency"

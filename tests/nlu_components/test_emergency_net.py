@@ -43,16 +43,19 @@ def test_questions_are_not_flagged(net, spacy_model, text):
     assert not net.matches(text, spacy_model), text
 
 
-def test_recall_on_held_out_phrasings(net, spacy_model):
-    phrasings = read_lines("tests/conversation/emergency_phrasings.txt")
+@pytest.mark.parametrize("path", ["tests/conversation/emergency_phrasings.txt",
+                                  "tests/conversation/emergency_phrasings_fr.txt"])
+def test_recall_on_held_out_phrasings(net, spacy_model, path):
+    phrasings = read_lines(path)
     missed = [t for t in phrasings if not net.matches(t, spacy_model)]
     recall = 1 - len(missed) / len(phrasings)
     print(f"\nsafety-net recall {recall:.3f} ({len(phrasings) - len(missed)}/{len(phrasings)}); missed: {missed}")
     assert recall >= MIN_NET_RECALL, missed
 
 
-def test_false_alarms_on_questions(net, spacy_model):
-    questions = read_lines("tests/conversation/not_emergency.txt")
+@pytest.mark.parametrize("path", ["tests/conversation/not_emergency.txt", "tests/conversation/not_emergency_fr.txt"])
+def test_false_alarms_on_questions(net, spacy_model, path):
+    questions = read_lines(path)
     flagged = [t for t in questions if net.matches(t, spacy_model)]
     rate = len(flagged) / len(questions)
     print(f"\nsafety-net false alarms {rate:.3f} ({len(flagged)}/{len(questions)}): {flagged}")
