@@ -103,7 +103,7 @@ class BotServices:
         return process
 
     def start_action_server(self) -> None:
-        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
                                 "--port", str(self.action_port)])
 
     def start_rasa(self) -> None:
