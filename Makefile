@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations test-browser browser-tools button-labels eval bench bench-telegram resources-report lock clean
+        test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -81,7 +81,7 @@ validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
 test-unit: $(VENV)/.spacy ## Unit tests: actions, NLU components, content, channel (no servers)
-	$(PY) -m pytest -q tests -m "not servers and not model and not browser"
+	$(PY) -m pytest -q tests -m "not servers and not model and not browser and not cluster"
 
 test-stories: train ## Test stories with user text, failing on any prediction error
 	$(RASA) test core --stories tests/test_stories.yml --model models/$(MODEL_NAME).tar.gz \
@@ -96,7 +96,23 @@ test-conversations: train ## Real action server + Rasa on loopback, checked over
 test-browser: train build/.browser-tools ## Widget + demo page in headless Chromium against the real bot
 	$(PY) -m pytest -q tests -m "browser"
 
-test: validate test-unit test-stories test-nlu test-conversations test-browser ## Everything CI runs
+# Production shape: Debian's redis-server and nginx (apt), like chromium above.
+build/.cluster-tools:
+	@test -x /usr/bin/redis-server -a -x /usr/sbin/nginx || { echo "Installing Debian's redis-server and nginx"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y --no-install-recommends redis-server nginx >/dev/null || \
+	    { apt-get update >/dev/null && apt-get install -y --no-install-recommends redis-server nginx >/dev/null; }; \
+	  else sudo apt-get install -y --no-install-recommends redis-server nginx >/dev/null; fi; }
+	@mkdir -p build && touch $@
+
+cluster-tools: build/.cluster-tools ## Install redis-server and nginx (apt) for run-cluster and test-cluster
+
+run-cluster: train build/.cluster-tools ## Redis + RASA_SERVERS (2) Rasa servers + actions behind nginx on :8090
+	$(PY) -m ops.cluster run
+
+test-cluster: train build/.cluster-tools ## Reliability, security and fuzz tests against a real Redis/nginx cluster
+	$(PY) -m pytest -q tests -m "cluster"
+
+test: validate test-unit test-stories test-nlu test-conversations test-browser test-cluster ## Everything CI runs
 
 button-labels: $(VENV)/.installed ## Regenerate data/nlu/button_labels.yml from the labels in data/intents.yml
 	$(PY) -m ops.button_labels
@@ -104,12 +120,22 @@ button-labels: $(VENV)/.installed ## Regenerate data/nlu/button_labels.yml from 
 eval: train ## Run ../shared/eval/e2e.py cases against a fresh bot (CASES=path.jsonl)
 	$(PY) -m ops.services eval --cases $(CASES)
 
-bench: train ## Benchmarks (our config vs Rasa's default; the Telegram bridge), saved to docs/benchmarks.md
+bench: train build/.cluster-tools ## Benchmarks (our config vs Rasa's default; the Telegram bridge), saved to docs/benchmarks.md
 	$(PY) -m ops.bench --out docs/benchmarks.md
 	$(PY) -m ops.bench_telegram --out docs/benchmarks.md
+	$(PY) -m ops.bench_cluster --out docs/benchmarks.md
+
+bench-cluster: train build/.cluster-tools ## Only the load part: 100 users for 60 s through nginx, 1 vs 2 Rasa servers
+	$(PY) -m ops.bench_cluster --out docs/benchmarks.md
 
 bench-telegram: train ## Only the Telegram bridge part of the benchmark (~2 min)
 	$(PY) -m ops.bench_telegram --out docs/benchmarks.md
+
+audit: ## Check requirements/lock.txt against public advisories (pip-audit in build/audit-venv; needs the internet)
+	@test -x build/audit-venv/bin/pip-audit || { "$$(scripts/find_python310.sh)" -m venv build/audit-venv && \
+	  build/audit-venv/bin/pip install --quiet pip-audit; }
+	build/audit-venv/bin/pip-audit -r requirements/lock.txt --no-deps --disable-pip -s pypi --desc \
+	  --progress-spinner off
 
 resources-report: $(VENV)/.installed ## Resource directory: coverage per jurisdiction and kind, oldest entries to re-check
 	$(PY) -m ops.resources_report

@@ -1,0 +1,292 @@
+"""The production shape on one machine: Redis + N Rasa servers + the action server behind nginx, on loopback.
+
+    python -m ops.cluster run [--rasa-servers 2] [--port 8090]     # until Ctrl-C (`make run-cluster`)
+
+Every Rasa server is stateless: conversations (tracker store) and per-conversation locks (lock store) live in
+Redis (deploy/endpoints.production.yml), so nginx can send any message to any server and a crashed server loses
+no conversation. Redis keeps an append-only file under build/cluster/redis so a Redis restart loses nothing
+either; conversations expire after TRACKER_EXPIRY_SECONDS (default 4 hours, PRIVACY.md). Rasa runs without
+`--enable-api`, at WARNING level (no user text in logs), and nginx exposes only the webhook paths, the widget
+files and /health (deploy/nginx.conf.template). Debian's `redis-server` and `nginx` are used (apt).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from ops.services import DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get
+
+CLUSTER_DIR = ROOT / "build" / "cluster"
+LOG_DIR = ROOT / "build" / "logs"
+DEFAULT_EXPIRY_SECONDS = 4 * 3600
+PRODUCTION_ENDPOINTS = ROOT / "deploy" / "endpoints.production.yml"
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+BINARIES = {"redis": os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"),
+            "nginx": os.environ.get("NGINX", "/usr/sbin/nginx")}
+
+
+def require_binaries() -> None:
+    missing = [path for path in BINARIES.values() if not Path(path).exists()]
+    if missing:
+        raise FileNotFoundError(f"Not installed: {', '.join(missing)}. Run `make cluster-tools` "
+                                "(apt-get install redis-server nginx).")
+
+
+def render_endpoints(action_url: str, redis_port: int, expiry_seconds: int) -> str:
+    """deploy/endpoints.production.yml with this machine's values (Rasa would read them from the environment)."""
+    values = {"ACTION_SERVER_URL": action_url, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port),
+              "TRACKER_EXPIRY_SECONDS": str(expiry_seconds)}
+    text = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
+    return re.sub(r'"\$\{(\w+)\}"', lambda m: values[m.group(1)] if m.group(1) != "ACTION_SERVER_URL"
+                  else f'"{values[m.group(1)]}"', text)
+
+
+def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Path, telegram_port: Optional[int] = None,
+                 telegram_path: str = "/telegram/webhook", rate: int = 10, burst: int = 20,
+                 body_limit: str = "16k") -> str:
+    # max_fails=0: never mark a server down for everyone; each request that meets a dead server goes on to the
+    # next one at once (connection refused is instant on loopback), so there is always a live upstream.
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in rasa_ports)
+    return NGINX_TEMPLATE.read_text(encoding="utf-8").format(
+        run_dir=run_dir, error_log=error_log, port=port, upstream_servers=servers, rate=rate, burst=burst,
+        body_limit=body_limit, telegram_path=telegram_path,
+        telegram_url=f"http://127.0.0.1:{telegram_port or 9}{telegram_path}",
+        widget_dir=ROOT / "bot" / "web" / "widget")
+
+
+class Cluster:
+    """Redis, the action server, `servers` Rasa servers and nginx; a context manager for tests."""
+
+    def __init__(self, servers: int = 2, port: Optional[int] = None, model: Path = DEFAULT_MODEL,
+                 expiry_seconds: int = DEFAULT_EXPIRY_SECONDS, cors: Optional[List[str]] = None,
+                 rate: int = 10, burst: int = 20, log_level: str = "WARNING") -> None:
+        self.port = port or free_port()
+        self.redis_port = free_port()
+        self.action_port = free_port()
+        self.rasa_ports = [free_port() for _ in range(servers)]
+        self.model = Path(model)
+        self.expiry_seconds = expiry_seconds
+        self.cors = list(cors or [])
+        self.rate, self.burst = rate, burst
+        self.log_level = log_level
+        self.dir = CLUSTER_DIR / str(self.port)
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    # ---- urls ---------------------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    def rasa_rest_url(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/webhook"
+
+    def log_path(self, name: str) -> Path:
+        return LOG_DIR / f"cluster-{self.port}-{name}.log"
+
+    # ---- processes ----------------------------------------------------------------------------------------
+    def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path(name), "a", encoding="utf-8")
+        # TICKET_LOCK_LIFETIME: a server killed mid-message leaves its conversation lock in Redis; it expires
+        # after 10 s (Rasa's default is 60 s) so another server can take over quickly.
+        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level, "LOG_LEVEL_LIBRARIES": "ERROR",
+               "TICKET_LOCK_LIFETIME": "10",
+               **(env_extra or {})}
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                                start_new_session=True)
+
+    def start_redis(self) -> None:
+        data = self.dir / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        self._spawn("redis", [BINARIES["redis"], "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                              "--protected-mode", "yes", "--save", "", "--appendonly", "yes",
+                              "--appendfsync", "everysec", "--dir", str(data), "--daemonize", "no",
+                              "--loglevel", "warning"])
+
+    def start_actions(self) -> None:
+        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
+                                "--port", str(self.action_port)])
+
+    def start_rasa(self, index: int) -> None:
+        endpoints = self.dir / "endpoints.yml"
+        self._spawn(f"rasa{index}", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+                                     "--port", str(self.rasa_ports[index]), "--interface", "127.0.0.1",
+                                     "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+                    + (["--cors", *self.cors] if self.cors else []))
+
+    def start_nginx(self) -> None:
+        run_dir = self.dir / "nginx"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        config = self.dir / "nginx.conf"
+        config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
+                                       rate=self.rate, burst=self.burst),
+                          encoding="utf-8")
+        self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
+                              "-e", str(self.log_path("nginx-startup"))])
+
+    def start_extra_nginx(self, rate: int, burst: int) -> str:
+        """A second nginx in front of the same servers with other limits (the rate-limit test); its URL."""
+        port = free_port()
+        run_dir = self.dir / f"nginx-{port}"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        config = self.dir / f"nginx-{port}.conf"
+        config.write_text(render_nginx(port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
+                                       rate=rate, burst=burst), encoding="utf-8")
+        name = f"nginx-{port}"
+        self._spawn(name, [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
+                           "-e", str(self.log_path("nginx-startup"))])
+        deadline = time.monotonic() + 20
+        while http_get(f"http://127.0.0.1:{port}/health") is None:
+            if time.monotonic() > deadline or self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} did not start")
+            time.sleep(0.1)
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def wait_ready(self, names: Optional[List[str]] = None, timeout: float = 240.0) -> None:
+        checks = {"actions": f"http://127.0.0.1:{self.action_port}/health", "nginx": f"{self.url}/health"}
+        checks.update({f"rasa{i}": f"http://127.0.0.1:{p}/webhooks/rest/" for i, p in enumerate(self.rasa_ports)})
+        pending = {name: checks[name] for name in (names or checks) if name in checks and name in self.processes}
+        deadline = time.monotonic() + timeout
+        while pending:
+            for name, url in list(pending.items()):
+                if self.processes[name].poll() is not None:
+                    tail = self.log_path(name).read_text(encoding="utf-8", errors="replace")[-3000:]
+                    raise RuntimeError(f"{name} exited with code {self.processes[name].returncode}:\n{tail}")
+                if http_get(url) is not None:
+                    pending.pop(name)
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            time.sleep(0.25)
+        if names is None or "redis" in (names or []):
+            self.wait_redis()
+
+    def wait_redis(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.redis_command("PING") != "PONG":
+            if time.monotonic() > deadline:
+                raise TimeoutError("redis not ready")
+            time.sleep(0.1)
+
+    def redis_command(self, *args: str) -> Optional[str]:
+        """One Redis command with redis-cli-free plain RESP over a socket (returns a simple reply or None)."""
+        import socket
+
+        try:
+            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=2) as sock:
+                payload = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
+                sock.sendall(payload.encode())
+                reply = sock.recv(65536).decode(errors="replace")
+        except OSError:
+            return None
+        return reply[1:].split("\r\n", 1)[0] if reply[:1] in "+-:" else reply
+
+    def start(self) -> "Cluster":
+        require_binaries()
+        if not self.model.exists():
+            raise FileNotFoundError(f"No trained model at {self.model} — run `make train` first.")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / "endpoints.yml").write_text(
+            render_endpoints(f"http://127.0.0.1:{self.action_port}/webhook", self.redis_port, self.expiry_seconds),
+            encoding="utf-8")
+        self.start_redis()
+        self.wait_redis()
+        self.start_actions()
+        for index in range(len(self.rasa_ports)):
+            self.start_rasa(index)
+        self.start_nginx()
+        self.wait_ready()
+        return self
+
+    def restart(self, name: str) -> None:
+        """Start one stopped part again and wait until it serves (rasa0, rasa1…, actions, redis, nginx)."""
+        self.stop(name)
+        if name == "redis":
+            self.start_redis()
+            self.wait_redis()
+            return
+        if name == "actions":
+            self.start_actions()
+        elif name == "nginx":
+            self.start_nginx()
+        else:
+            self.start_rasa(int(name[len("rasa"):]))
+        self.wait_ready([name])
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop(name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> "Cluster":
+        try:
+            return self.start()
+        except BaseException:
+            self.stop_all()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.stop_all()
+
+
+def _run(args: argparse.Namespace) -> int:
+    cluster = Cluster(servers=args.rasa_servers, port=args.port,
+                      expiry_seconds=int(os.environ.get("TRACKER_EXPIRY_SECONDS", DEFAULT_EXPIRY_SECONDS)),
+                      cors=os.environ.get("WEB_ALLOWED_ORIGINS", "").split())
+    stop = {"now": False}
+
+    def request_stop(*_):
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print(f"Starting Redis, the action server, {args.rasa_servers} Rasa servers and nginx…", flush=True)
+    with cluster:
+        print(f"Ready: {cluster.url}/webhooks/rest/webhook (REST), {cluster.url}/widget/widget.js, "
+              f"{cluster.url}/health\nLogs: {LOG_DIR}/cluster-{cluster.port}-*.log\nPress Ctrl-C to stop.",
+              flush=True)
+        while not stop["now"]:
+            for name, process in cluster.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped (exit {process.returncode}); see {cluster.log_path(name)}", flush=True)
+                    return 1
+            time.sleep(0.5)
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the cluster until Ctrl-C")
+    run.add_argument("--rasa-servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)))
+    run.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8090)))
+    args = parser.parse_args(argv)
+    return _run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
