@@ -1,0 +1,111 @@
+"""Several Rasa servers sharing Redis behind nginx (issue 7): state survives moving between servers, a server
+killed under load, a Redis restart, the action server being down and a Rasa restart."""
+import re
+import threading
+import time
+
+import pytest
+
+from tests.cluster.conftest import Conversation, post, text_of
+
+pytestmark = pytest.mark.cluster
+NINE_ONE_ONE = re.compile(r"(?<!\d)9[- .]?1[- .]?1(?!\d)")
+CHECK = [("can you check if the law protects me", "1/4"), ("yes", "2/4"), ("no", "3/4"), ("no", "4/4")]
+
+
+def test_a_conversation_alternating_between_servers_keeps_its_state(cluster):
+    chat = Conversation(cluster)
+    replies = [chat.say(message, cluster.rasa_rest_url(turn % 2)) for turn, (message, _) in enumerate(CHECK)]
+    for reply, (_, expected) in zip(replies, CHECK):
+        assert expected in reply, reply
+    verdict = chat.say("no", cluster.rasa_rest_url(1))  # the last answer: the verdict, from all four slots
+    assert "possession" in verdict and "Source" in verdict, verdict
+
+
+def test_slots_set_on_one_server_are_seen_by_the_other(cluster):
+    chat = Conversation(cluster)
+    chat.say("bonjour, c'est quoi la naloxone", cluster.rasa_rest_url(0))
+    assert "Appelez le 911" in chat.say("/emergency", cluster.rasa_rest_url(1))  # language slot from server 0
+
+
+def load(cluster, users: int, seconds: float, during=None):
+    """`users` threads run the check again and again through nginx; returns (requests, errors, lost states)."""
+    stats = {"requests": 0, "errors": [], "lost": []}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def user():
+        while time.monotonic() < stop_at:
+            chat = Conversation(cluster)
+            for message, expected in CHECK:
+                status, body = post(cluster.rest_url, {"sender": chat.sender, "message": message}, timeout=60)
+                with lock:
+                    stats["requests"] += 1
+                    if status != 200:
+                        stats["errors"].append((status, str(body)[:120]))
+                    elif expected not in text_of(body):
+                        stats["lost"].append((expected, text_of(body)[:80]))
+
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    if during:
+        during()
+    for thread in threads:
+        thread.join()
+    return stats
+
+
+def test_one_server_killed_under_load_loses_no_request_and_no_conversation(cluster):
+    def kill_one():
+        time.sleep(4)
+        cluster.stop("rasa1", hard=True)  # SIGKILL: no graceful shutdown
+
+    try:
+        stats = load(cluster, users=10, seconds=15, during=kill_one)
+    finally:
+        cluster.restart("rasa1")
+    print(f"\nkill under load: {stats['requests']} requests, {len(stats['errors'])} errors, "
+          f"{len(stats['lost'])} lost states")
+    assert stats["requests"] > 50
+    assert stats["errors"] == [] and stats["lost"] == []
+
+
+def test_a_restarted_rasa_server_continues_a_conversation_from_redis(cluster):
+    chat = Conversation(cluster)
+    assert "1/4" in chat.say(CHECK[0][0], cluster.rasa_rest_url(0))
+    assert "2/4" in chat.say("yes", cluster.rasa_rest_url(0))
+    cluster.restart("rasa0")
+    assert "3/4" in chat.say("no", cluster.rasa_rest_url(0))
+
+
+def test_redis_restart_fails_clearly_then_recovers_without_restarting_rasa(cluster):
+    chat = Conversation(cluster)
+    assert "1/4" in chat.say(CHECK[0][0])
+    assert "2/4" in chat.say("yes")
+    cluster.stop("redis")
+    try:
+        status, body = post(cluster.rest_url, {"sender": chat.sender, "message": "no"})
+        assert status in (200, 503), (status, body)  # a clear message, never a 500 or silence
+        assert NINE_ONE_ONE.search(text_of(body) if isinstance(body, list) else str(body))
+    finally:
+        cluster.restart("redis")
+    # Redis kept its append-only file: the same conversation goes on, on any server, with no Rasa restart
+    for _ in range(20):
+        status, body = post(cluster.rest_url, {"sender": chat.sender, "message": "/deny"})
+        if status == 200 and re.search(r"[34]/4", text_of(body)):
+            break
+        time.sleep(0.5)
+    assert re.search(r"[34]/4", text_of(body)), body
+    assert "911" in Conversation(cluster).say("my friend is not breathing")
+
+
+def test_action_server_down_still_answers_emergencies_and_fixed_answers(cluster):
+    cluster.stop("actions")
+    try:
+        chat = Conversation(cluster)
+        assert NINE_ONE_ONE.search(chat.say("my buddy is blue and not breathing").splitlines()[0])
+        assert "Wilson" in Conversation(cluster).say("can cops arrest me for possession if i call 911")
+        assert Conversation(cluster).say("we are in halifax").strip()  # needs an action: still a reply
+    finally:
+        cluster.restart("actions")
