@@ -1,0 +1,145 @@
+"""Load benchmark through nginx: 100 concurrent simulated users for 60 s against the cluster (ops/cluster.py), with
+1 and with 2 Rasa servers. Reports errors (target 0), p50/p95/p99 latency, messages/s, the 2-vs-1 throughput
+ratio and the memory (peak RSS) of every process.
+
+    python -m ops.bench_cluster [--users 100] [--seconds 60] [--out docs/benchmarks.md]
+
+Each simulated user holds its own conversation and sends a mix of questions and the 4-step check, one message
+after the other (a new message as soon as the answer arrives — heavier than real people, who read and type).
+The section it writes replaces the previous one in the output file (between the cluster-bench markers).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+from ops.bench_telegram import peak_rss_mib
+from ops.cluster import Cluster
+
+MARK_START, MARK_END = "<!-- cluster-bench:start -->", "<!-- cluster-bench:end -->"
+SCRIPT = ["can police arrest me if i call 911", "where can i get naloxone", "can you check if i'm protected", "yes",
+          "no", "no", "no", "what are the signs of an overdose", "mon chum respire pu", "what is NORS"]
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def run_load(url: str, users: int, seconds: float) -> Dict[str, float]:
+    timings: List[float] = []
+    errors: List[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def user() -> None:
+        sender, turn = "bench-" + uuid.uuid4().hex[:10], 0
+        while time.monotonic() < stop_at:
+            body = json.dumps({"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]}).encode()
+            request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as reply:
+                    ok = reply.status == 200 and json.loads(reply.read())
+                problem = None if ok else "empty reply"
+            except urllib.error.HTTPError as error:
+                problem = f"HTTP {error.code}"
+            except (urllib.error.URLError, OSError, ValueError) as error:
+                problem = type(error).__name__
+            elapsed = time.perf_counter() - start
+            with lock:
+                if problem:
+                    errors.append(problem)
+                else:
+                    timings.append(elapsed * 1000)
+            turn += 1
+
+    threads = [threading.Thread(target=user, daemon=True) for _ in range(users)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - started
+    return {"messages": len(timings), "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "p50_ms": percentile(timings, 0.5), "p95_ms": percentile(timings, 0.95),
+            "p99_ms": percentile(timings, 0.99), "msgs_per_s": len(timings) / wall,
+            "mean_ms": statistics.fmean(timings) if timings else float("nan")}
+
+
+def measure(servers: int, users: int, seconds: float) -> Dict[str, object]:
+    print(f"[cluster] {servers} Rasa server(s): starting…", flush=True)
+    # per-client rate limit lifted: every simulated user comes from 127.0.0.1
+    with Cluster(servers=servers, rate=100_000, burst=100_000) as cluster:
+        run_load(cluster.rest_url, users=min(users, 10), seconds=5)  # warm-up
+        print(f"[cluster] {servers} server(s): {users} users for {seconds:.0f} s…", flush=True)
+        result: Dict[str, object] = run_load(cluster.rest_url, users, seconds)
+        result["rss_mib"] = {name: round(peak_rss_mib(process.pid), 1)
+                             for name, process in cluster.processes.items()}
+    return result
+
+
+def table(results: Dict[int, Dict[str, object]], users: int, seconds: float) -> str:
+    lines = ["| Rasa servers | Messages | Errors | p50 (ms) | p95 (ms) | p99 (ms) | Messages/s |",
+             "|---|---|---|---|---|---|---|"]
+    for servers, r in sorted(results.items()):
+        lines.append(f"| {servers} | {r['messages']} | {r['errors']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+                     f"{r['p99_ms']:.0f} | {r['msgs_per_s']:.1f} |")
+    if 1 in results and 2 in results:
+        ratio = results[2]["msgs_per_s"] / results[1]["msgs_per_s"]
+        lines.append(f"\nThroughput 2 servers / 1 server: **{ratio:.2f}×** ({os.cpu_count()} CPU cores shared by "
+                     "every process of the cluster and the load generator).")
+    lines.append("\nPeak memory (RSS, MiB) per process:\n")
+    for servers, r in sorted(results.items()):
+        memory = ", ".join(f"{name} {mib:.0f}" for name, mib in r["rss_mib"].items())
+        lines.append(f"- {servers} server(s): {memory}")
+    kinds = {servers: r["error_kinds"] for servers, r in results.items() if r["error_kinds"]}
+    if kinds:
+        lines.append(f"\nError kinds: {kinds}")
+    return "\n".join(lines)
+
+
+def write_section(out: Path, body: str) -> None:
+    section = f"{MARK_START}\n{body}\n{MARK_END}"
+    existing = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    if MARK_START in existing and MARK_END in existing:
+        head, rest = existing.split(MARK_START, 1)
+        existing = head.rstrip() + "\n\n" + section + rest.split(MARK_END, 1)[1]
+    else:
+        existing = existing.rstrip() + "\n\n" + section + "\n"
+    out.write_text(existing, encoding="utf-8")
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    results = {servers: measure(servers, args.users, args.seconds) for servers in (1, 2)}
+    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body = (f"## Load through nginx (cluster)\n\nMeasured {when} on {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"with `make bench` (this part alone: `make bench-cluster`): {args.users} concurrent simulated users "
+            f"for {args.seconds:.0f} s through nginx to Rasa servers sharing Redis (ops/cluster.py), each user "
+            f"sending its next message as soon as the answer arrives.\n\n{table(results, args.users, args.seconds)}\n")
+    print(body)
+    if args.out:
+        write_section(args.out, body)
+        print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
