@@ -72,6 +72,7 @@ class Cluster:
         self.redis_port = free_port()
         self.action_port = free_port()
         self.rasa_ports = [free_port() for _ in range(servers)]
+        self.telegram_port = free_port()  # the Telegram bridge's webhook server, when one runs (see _run)
         self.model = Path(model)
         self.expiry_seconds = expiry_seconds
         self.cors = list(cors or [])
@@ -131,7 +132,7 @@ class Cluster:
         run_dir.mkdir(parents=True, exist_ok=True)
         config = self.dir / "nginx.conf"
         config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       rate=self.rate, burst=self.burst),
+                                       telegram_port=self.telegram_port, rate=self.rate, burst=self.burst),
                           encoding="utf-8")
         self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
                               "-e", str(self.log_path("nginx-startup"))])
@@ -153,6 +154,12 @@ class Cluster:
                 raise RuntimeError(f"{name} did not start")
             time.sleep(0.1)
         return f"http://127.0.0.1:{port}"
+
+    def start_telegram(self) -> None:
+        """The Telegram bridge relaying to nginx; in webhook mode nginx passes /telegram/webhook to it."""
+        self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
+                    {"RASA_URL": self.url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+                     "TELEGRAM_WEBHOOK_PORT": str(self.telegram_port), "TELEGRAM_WEBHOOK_PATH": "telegram/webhook"})
 
     def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
         process = self.processes.pop(name, None)
@@ -266,6 +273,11 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     print(f"Starting Redis, the action server, {args.rasa_servers} Rasa servers and nginx…", flush=True)
     with cluster:
+        if os.environ.get("TELEGRAM_BOT_TOKEN"):
+            cluster.start_telegram()
+            print(f"Telegram bridge: {os.environ.get('TELEGRAM_MODE', 'polling')} mode, relaying through nginx.")
+        else:
+            print("Telegram: off (export TELEGRAM_BOT_TOKEN=… to relay a Telegram bot through this cluster).")
         print(f"Ready: {cluster.url}/webhooks/rest/webhook (REST), {cluster.url}/widget/widget.js, "
               f"{cluster.url}/health\nLogs: {LOG_DIR}/cluster-{cluster.port}-*.log\nPress Ctrl-C to stop.",
               flush=True)
