@@ -27,7 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Dict, List
 
-from ops.bench_telegram import peak_rss_mib
+from ops.bench_telegram import peak_rss_mib, write_section
 from ops.cluster import Cluster
 
 MARK_START, MARK_END = "<!-- cluster-bench:start -->", "<!-- cluster-bench:end -->"
@@ -128,17 +128,6 @@ def table(results: Dict[int, Dict[str, object]], users: int, seconds: float) -> 
     return "\n".join(lines)
 
 
-def write_section(out: Path, body: str) -> None:
-    section = f"{MARK_START}\n{body}\n{MARK_END}"
-    existing = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if MARK_START in existing and MARK_END in existing:
-        head, rest = existing.split(MARK_START, 1)
-        existing = head.rstrip() + "\n\n" + section + rest.split(MARK_END, 1)[1]
-    else:
-        existing = existing.rstrip() + "\n\n" + section + "\n"
-    out.write_text(existing, encoding="utf-8")
-
-
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
@@ -154,7 +143,7 @@ def main(argv: List[str] | None = None) -> int:
             f"before each message).\n\n{table(results, args.users, args.seconds)}\n")
     print(body)
     if args.out:
-        write_section(args.out, body)
+        write_section(args.out, body, MARK_START, MARK_END)
         print(f"written to {args.out}")
     return 0
 

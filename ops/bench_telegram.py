@@ -155,12 +155,13 @@ def table(results: Dict[str, float], chats: int, messages: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(out: Path, body: str) -> None:
-    section = f"{MARK_START}\n{body}\n{MARK_END}"
+def write_section(out: Path, body: str, start: str = MARK_START, end: str = MARK_END) -> None:
+    """Put `body` between the start/end markers of docs/benchmarks.md (replacing what was there, or appended)."""
+    section = f"{start}\n{body}\n{end}"
     existing = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if MARK_START in existing and MARK_END in existing:
-        head, rest = existing.split(MARK_START, 1)
-        existing = head.rstrip() + "\n\n" + section + rest.split(MARK_END, 1)[1]
+    if start in existing and end in existing:
+        head, rest = existing.split(start, 1)
+        existing = head.rstrip() + "\n\n" + section + rest.split(end, 1)[1]
     else:
         existing = existing.rstrip() + "\n\n" + section + "\n"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from ops.services import DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get
+from ops.services import DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get, stop_process_group
 
 CLUSTER_DIR = ROOT / "build" / "cluster"
 LOG_DIR = ROOT / "build" / "logs"
@@ -162,17 +162,7 @@ class Cluster:
                      "TELEGRAM_WEBHOOK_PORT": str(self.telegram_port), "TELEGRAM_WEBHOOK_PATH": "telegram/webhook"})
 
     def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        except ProcessLookupError:
-            pass
+        stop_process_group(self.processes.pop(name, None), hard=hard, timeout=timeout)
 
     def wait_ready(self, names: Optional[List[str]] = None, timeout: float = 240.0) -> None:
         checks = {"actions": f"http://127.0.0.1:{self.action_port}/health", "nginx": f"{self.url}/health"}

@@ -55,6 +55,20 @@ def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> 
         return json.loads(reply.read() or b"[]")
 
 
+def stop_process_group(process: Optional[subprocess.Popen], hard: bool = False, timeout: float = 15.0) -> None:
+    """Stop a child started with start_new_session=True and everything it started (SIGTERM, then SIGKILL)."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
 class BotServices:
     """The action server and the Rasa server as child processes on 127.0.0.1.
 
@@ -158,17 +172,7 @@ class BotServices:
         return self
 
     def stop_process(self, name: str, timeout: float = 15.0) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        except ProcessLookupError:
-            pass
+        stop_process_group(self.processes.pop(name, None), timeout=timeout)
 
     def stop(self) -> None:
         for name in list(self.processes):
