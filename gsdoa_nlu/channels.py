@@ -171,14 +171,17 @@ class SafeRestInput(InputChannel):
         """For the channel's own replies: the language of the text, else the client's, else None (both)."""
         return self._language.vocabulary_guess(text) or channel_language(metadata)
 
-    async def with_language_hint(self, request: Request, sender: str,
+    async def with_language_hint(self, request: Request, sender: str, text: str,
                                  metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
         """The client's language (Telegram's language_code, the page's language) is a first guess only: it is
         passed to the NLU as `language_hint` while the conversation has no language yet, and is ignored once
-        the user chose one or wrote a clearly English or French message (LanguageGuesser)."""
+        the user chose one or wrote a clearly English or French message (LanguageGuesser). The conversation is
+        read only for messages whose own words don't tell (buttons, "ok"…), not on every message."""
         language = channel_language(metadata)
         agent = getattr(request.app.ctx, "agent", None)
         if language is None or agent is None or agent.tracker_store is None:
+            return metadata
+        if self._language.vocabulary_guess(text) is not None:
             return metadata
         try:
             if await has_chosen_language(agent.tracker_store, sender):
@@ -234,7 +237,7 @@ class SafeRestInput(InputChannel):
                 return response.json([{"recipient_id": fields["sender"],
                                        "text": self.reply_text("no_text", language)}])
 
-            metadata = await self.with_language_hint(request, fields["sender"], fields["metadata"])
+            metadata = await self.with_language_hint(request, fields["sender"], text, fields["metadata"])
             text = payload_with_language(text, (metadata or {}).get("language_hint"))
             collector = CollectingOutputChannel()
             try:
