@@ -179,8 +179,6 @@ class Cluster:
             if pending and time.monotonic() > deadline:
                 raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.25)
-        if names is None or "redis" in (names or []):
-            self.wait_redis()
 
     def wait_redis(self, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
