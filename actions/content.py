@@ -38,6 +38,42 @@ def source_line(source_ids: Iterable[str]) -> str:
     return ""
 
 
+MONTHS = {"en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"],
+          "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]}
+
+
+def readable_date(value: Optional[str], language: Optional[str] = "en") -> Optional[str]:
+    """'2025-10-24' -> 'October 24, 2025' / '24 octobre 2025'; '2023-03' -> 'March 2023' / 'mars 2023';
+    '2018' -> '2018'; None stays None."""
+    if not value:
+        return None
+    parts = [int(p) for p in str(value).split("-")]
+    names = MONTHS["fr" if language == "fr" else "en"]
+    if len(parts) == 3:
+        year, month, day = parts
+        if language == "fr":
+            return f"{day}{'er' if day == 1 else ''} {names[month - 1]} {year}"
+        return f"{names[month - 1]} {day}, {year}"
+    if len(parts) == 2:
+        return f"{names[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def source_as_of(source_ids: Iterable[str], language: Optional[str] = "en") -> str:
+    """'(source as of March 2023)' for the first known source — the date printed on the source itself, never the
+    day the project was built; '(undated source)' when the source shows no date."""
+    for source_id in source_ids:
+        source = sources().get(source_id)
+        if source:
+            date = readable_date(source.get("as_of"), language)
+            if language == "fr":
+                return f"(source du {date})" if date else "(source non datée)"
+            return f"(source as of {date})" if date else "(undated source)"
+    return ""
+
+
 def texts() -> Dict[str, Dict[str, Any]]:
     return load_data_file("texts.yml")["texts"]
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from actions.content import load_data_file, source_line, sources
+from actions.content import load_data_file, source_as_of, source_line, sources
 
 DIRECTORY_FILE = "resources/directory.yml"
 PLACES_FILE = "patterns/places.yml"
@@ -24,7 +24,7 @@ PROVINCES = ("BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "
 JURISDICTIONS = (NATIONAL,) + PROVINCES
 STATUSES = ("verified", "unverified", "not_found")
 REQUIRED = ("id", "name", "kind", "jurisdiction", "description", "description_fr", "sources", "status")
-OPTIONAL = ("name_fr", "city", "address", "phone", "text", "text_keyword", "url", "url_fr", "languages", "hours",
+OPTIONAL = ("name_fr", "city", "address", "phone", "text", "text_keyword", "text_keyword_fr", "url", "url_fr", "languages", "hours",
             "note", "verified_on")
 # Every jurisdiction needs these kinds (harm_reduction_program may be an explicit `status: not_found` entry).
 REQUIRED_KINDS = ("emergency", "health_line", "naloxone", "harm_reduction_program")
@@ -41,17 +41,13 @@ KEYPAD = {letter: str(digit) for digit, letters in
           for letter in letters}
 SNAKE_ID = re.compile(r"[a-z][a-z0-9_]*")
 
-MONTHS = {name: number for number, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                 "novembre", "décembre"]
 HOURS_FR = {"24/7": "24 h sur 24, 7 jours sur 7", "24 hours": "24 heures sur 24"}
 LABELS = {
     "en": {"phone": "Phone", "text": "Text", "text_to": "{keyword} to {number}", "url": "Web", "address": "Address",
-           "hours": "Hours", "checked": "(checked {date})", "unverified": "⚠️ not verified",
+           "hours": "Hours", "unverified": "⚠️ not verified",
            "not_found": "⚠️ not found in our sources"},
     "fr": {"phone": "Téléphone", "text": "Texto", "text_to": "{keyword} au {number}", "url": "Web",
-           "address": "Adresse", "hours": "Heures", "checked": "(vérifié le {date})",
+           "address": "Adresse", "hours": "Heures",
            "unverified": "⚠️ non vérifié", "not_found": "⚠️ introuvable dans nos sources"},
 }
 
@@ -243,14 +239,9 @@ def validate(directory_dict: Dict[str, Any]) -> List[str]:
 
 # ------------------------------------------------------------------ reply blocks
 
-def _french_date(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.day}{'er' if day.day == 1 else ''} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-
-
 def format_entry(entry: Dict[str, Any], language: Optional[str] = "en") -> str:
-    """A short block for a chat reply: name, description, phone/text/web lines, then the source line with the
-    date the entry was checked. Unverified and not-found entries say so on the first line."""
+    """A short block for a chat reply: name, description, phone/text/web lines, then the source line with the date
+    printed on that source ("source as of …"). Unverified and not-found entries say so on the first line."""
     fr = (language or "en") == "fr"
     labels = LABELS["fr" if fr else "en"]
     name = (entry.get("name_fr") or entry["name"]) if fr else entry["name"]
@@ -266,8 +257,9 @@ def format_entry(entry: Dict[str, Any], language: Optional[str] = "en") -> str:
         lines.append(f"{labels['phone']}{sep}{' / '.join(phones)}")
     if entry.get("text"):
         number = entry["text"]
-        if entry.get("text_keyword"):
-            number = labels["text_to"].format(keyword=entry["text_keyword"], number=number)
+        keyword = (entry.get("text_keyword_fr") or entry.get("text_keyword")) if fr else entry.get("text_keyword")
+        if keyword:
+            number = labels["text_to"].format(keyword=keyword, number=number)
         lines.append(f"{labels['text']}{sep}{number}")
     if entry.get("hours"):
         hours = HOURS_FR.get(entry["hours"], entry["hours"]) if fr else entry["hours"]
@@ -276,40 +268,14 @@ def format_entry(entry: Dict[str, Any], language: Optional[str] = "en") -> str:
     source = source_line(entry.get("sources") or [])
     if url and url not in source:
         lines.append(f"{labels['url']}{sep}{url}")
-    checked_on = str(entry.get("verified_on") or directory().get("verified_on") or "")
-    checked = labels["checked"].format(date=_french_date(checked_on) if fr and _is_iso_date(checked_on) else checked_on)
     if source:
         if fr:
             source = source.replace("Source: ", "Source : ", 1)
-        lines.append(f"{source} {checked}" if checked_on else source)
+        lines.append(f"{source} {source_as_of(entry.get('sources') or [], language)}")
     return "\n".join(line for line in lines if line)
 
 
 # ------------------------------------------------------------------ coverage report
-
-def shown_date(shown: Optional[str], not_after: Optional[datetime.date] = None) -> Optional[Tuple[int, int, int]]:
-    """Best date (year, month, day; 0 = unknown) in a source's free-text `shown` field ('Oct 24, 2025',
-    '2025-10-24', 'Jan 2023', 'c. 2013 (date not shown)'), taking the earliest-placed mention; None when there
-    is none or it lies after `not_after` (a deadline mentioned, not a publication date)."""
-    if not shown:
-        return None
-    candidates: List[Tuple[int, Tuple[int, int, int]]] = []
-    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", shown):
-        candidates.append((match.start(), (int(match[1]), int(match[2]), int(match[3]))))
-    for match in re.finditer(r"\b([A-Z][a-z]{2})[a-z]*\.?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", shown):
-        month = MONTHS.get(match[1].lower())
-        if month:
-            candidates.append((match.start(), (int(match[3]), month, int(match[2] or 0))))
-    for match in re.finditer(r"(?<![\d-])((?:19|20)\d{2})(?![\d-])", shown):
-        candidates.append((match.start(), (int(match[1]), 0, 0)))
-    if not candidates:
-        return None
-    candidates.sort(key=lambda c: (c[0], -sum(1 for part in c[1] if part)))
-    best = candidates[0][1]
-    if not_after and best > (not_after.year, not_after.month, not_after.day):
-        return None
-    return best
-
 
 def coverage_report(data: Optional[Dict[str, Any]] = None) -> str:
     """Markdown: entries per jurisdiction × kind, entries needing attention, and the entries whose first
@@ -364,16 +330,15 @@ def coverage_report(data: Optional[Dict[str, Any]] = None) -> str:
     dated, undated = [], []
     for entry in all_entries:
         first = (entry.get("sources") or [None])[0]
-        shown = (registry.get(first) or {}).get("shown", "")
+        as_of = (registry.get(first) or {}).get("as_of")
         checked = str(entry.get("verified_on") or file_checked)
-        limit = datetime.date.fromisoformat(checked) if _is_iso_date(checked) else None
-        when = shown_date(shown, not_after=limit)
-        row = (entry.get("id"), first, shown, checked)
-        (dated if when else undated).append((when or (0, 0, 0), checked, row))
+        row = (entry.get("id"), first, as_of, checked)
+        (dated if as_of else undated).append((str(as_of or ""), checked, row))
     dated.sort(key=lambda item: (item[0], item[1]))
     lines += ["", "## Oldest first sources (10)", "",
-              "Ranked by the date shown on each entry's first (linked) source; re-check these first.", "",
-              "| entry | first source | date shown on source | entry checked |", "|---|---|---|---|"]
+              "Ranked by the date printed on each entry's first (linked) source (`as_of` in data/sources.yml, what "
+              "users see as \"source as of …\"); re-check these first.", "",
+              "| entry | first source | source as of | entry checked |", "|---|---|---|---|"]
     lines += [f"| `{row[0]}` | {row[1]} | {row[2]} | {row[3]} |" for _, _, row in dated[:10]]
     lines += ["", f"## First source shows no usable date ({len(undated)})", ""]
     lines += [", ".join(f"`{row[0]}` ({row[1]})" for _, _, row in undated) or "none"]

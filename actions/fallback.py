@@ -11,6 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import intent_catalogue, text
 
 FALLBACK_INTENT = "nlu_fallback"
+# The emergency button: a payload skips the NLU, so it says which emergency answer to give (the general one).
+EMERGENCY_PAYLOAD = '/emergency{"emergency_kind": "general"}'
 MAX_SUGGESTIONS = 2
 MIN_CONFIDENCE = 0.05
 
@@ -57,7 +59,7 @@ def suggestions(parse_data: Dict[str, Any], language: Optional[str] = "en") -> L
         title = label(entry, language)
         if any(b["title"] == title for b in buttons):
             continue
-        payload = "/emergency" if intent == "emergency" else title
+        payload = EMERGENCY_PAYLOAD if intent == "emergency" else title
         buttons.append({"title": title, "payload": payload})
         if len(buttons) == MAX_SUGGESTIONS:
             break

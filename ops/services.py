@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -53,6 +54,12 @@ def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> 
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read() or b"[]")
+
+
+def local_endpoints(action_url: str) -> str:
+    """endpoints.yml (tracker store included) with the action server's URL on this run's port."""
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    return re.sub(r'(action_endpoint:\s*\n\s*url:\s*)"[^"]*"', lambda m: f'{m.group(1)}"{action_url}"', text, count=1)
 
 
 def stop_process_group(process: Optional[subprocess.Popen], hard: bool = False, timeout: float = 15.0) -> None:
@@ -125,7 +132,7 @@ class BotServices:
             raise FileNotFoundError(f"No trained model at {self.model} — run `make train` first.")
         endpoints = ROOT / "build" / f"endpoints-{self.rasa_port}.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}"\n', encoding="utf-8")
+        endpoints.write_text(local_endpoints(self.action_url), encoding="utf-8")
         self.started_at = time.monotonic()
         self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
                              "--port", str(self.rasa_port), "--interface", "127.0.0.1",

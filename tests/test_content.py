@@ -12,12 +12,17 @@ import yaml
 
 from tests.conftest import ROOT, load_yaml
 
-FACTS = (ROOT / "data" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
+# Every fact base the project writes from: the shared one, its first-response companion, and our own additions.
+FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 FACT_DIGITS = re.sub(r"\D", "", FACTS)
 SOURCES = load_yaml("data/sources.yml")["sources"]
 PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
 URL = re.compile(r"https?://[^\s)\"']+")
-MAX_CHARS = 1000  # a phone screen; the e2e checker also rejects replies over 1,200 characters
+MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
+EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
+SOURCE_LINE = re.compile(r"\nSource(:|\u00a0:) ")
+FRENCH_PAGE = re.compile(r"/(fr|fra|fr-CA|fr_CA)/|-fr\.aspx|lang=fr|[/.](santepubliqueottawa|virtulexavocats|ordrepsed|"
+                         r"jeunessejecoute|rcmp-grc\.gc\.ca/fr)|988\.ca/fr|phsd\.ca/fr|laws\.justice\.gc\.ca/fra", re.I)
 
 
 def response_files():
@@ -74,7 +79,7 @@ def test_every_legal_answer_names_its_source_with_its_link():
         if metadata.get("kind") != "legal":
             continue
         first = SOURCES[metadata["sources"][0]]
-        assert "\nSource: " in variant["text"] or "\nSource : " in variant["text"], (file, name)
+        assert SOURCE_LINE.search(variant["text"]), (file, name)
         assert first["url"] in variant["text"], (file, name, "the link must be the first listed source")
 
 
@@ -107,6 +112,75 @@ def test_texts_fit_a_phone_screen():
         assert len(text) <= MAX_CHARS, (where, len(text))
 
 
+def is_french(variant):
+    return any(c.get("name") == "language" and c.get("value") == "fr" for c in variant.get("condition") or [])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_emergency_answer_fits_a_phone_screen_with_911_alone_first_and_the_nunavut_line(language):
+    (variant,) = [v for _, name, v in all_responses() if name == "utter_emergency" and is_french(v) == (language == "fr")]
+    text = variant["text"]
+    assert len(text) <= EMERGENCY_MAX_CHARS, len(text)
+    assert re.fullmatch(r"🚨 (Call 911 now|Appelez le 911 maintenant)\.", text.splitlines()[0]), text.splitlines()[0]
+    assert "Nunavut" in text.splitlines()[1] and re.search(r"RCMP|GRC", text.splitlines()[1])
+    assert "Good Samaritan" not in text and "bons samaritains" not in text  # the law is the follow-up's job
+
+
+def test_every_emergency_follow_up_names_the_law_and_its_source():
+    follow_ups = [v for _, name, v in all_responses() if name == "utter_emergency_more"]
+    kinds = {c["value"] for v in follow_ups for c in v.get("condition") or [] if c["name"] == "emergency_kind"}
+    assert kinds == {"stimulant", "seizure", "sedative"}
+    for variant in follow_ups:
+        text = variant["text"]
+        assert re.search(r"simple possession|possession simple", text) and re.search(r"Source ?\u00a0?:|Source:", text)
+        assert re.search(r"because|parce qu", text), text  # the causation condition
+        assert len(text) <= MAX_CHARS
+
+
+def test_french_answers_say_when_they_link_an_english_page():
+    """A French answer that links an English page says « (en anglais) »; one that links a French page doesn't."""
+    wrong = []
+    for file, name, variant in all_responses():
+        if not is_french(variant):
+            continue
+        for line in variant["text"].splitlines():
+            if not line.startswith("Source"):
+                continue
+            url = (URL.findall(line) or [""])[-1]
+            english_page = bool(url) and not FRENCH_PAGE.search(url)
+            if english_page != ("(en anglais" in line or "en anglais)" in line):
+                wrong.append((name, line[:120]))
+    assert not wrong, wrong
+
+
+FORBIDDEN = load_yaml("data/review/forbidden_claims.yml")["claims"]
+
+
+def every_user_facing_text():
+    yield from ((where, text) for where, text, _ in all_texts())
+    yield "PRIVACY.md", (ROOT / "PRIVACY.md").read_text(encoding="utf-8")
+    card = load_yaml("data/cards/overdose_response.yml")
+    yield "overdose_response.yml", yaml.safe_dump(card, allow_unicode=True)
+
+
+@pytest.mark.parametrize("claim", FORBIDDEN, ids=lambda c: c["pattern"][:40])
+def test_no_text_makes_a_forbidden_over_claim(claim):
+    pattern = re.compile(claim["pattern"], re.I | re.M)
+    found = [(where, pattern.search(text).group(0)) for where, text in every_user_facing_text() if pattern.search(text)]
+    assert not found, (claim["why"], found)
+
+
+def test_no_text_shows_the_day_the_project_was_built_as_a_checked_date():
+    for where, text in every_user_facing_text():
+        assert not re.search(r"\(checked 20\d\d|vérifié le \d", text), where
+
+
+def test_french_texts_use_non_breaking_spaces():
+    from gsdoa_nlu.typography import main
+
+    assert main(["--check"]) == 0
+
+
 def test_no_text_claims_to_be_human_or_gives_doses():
     for where, text, _ in all_texts():
         assert not re.search(r"\bI(['’]m| am) (a )?(real )?(human|person)\b", text, re.I), where
@@ -121,6 +195,9 @@ def test_unverified_facts_are_flagged_not_stated():
             assert "no 811" in lowered or "aucune ligne santé 811" in lowered, where
         if "french" in lowered and "nors" in lowered:
             assert "not verified" in lowered or "unverified" in lowered, where
+        if ("service national d'intervention" in lowered or "nors" in lowered) and "texts.yml" not in where \
+                and ":fr" not in where and "français" in lowered and "directory" not in where:
+            assert "anglais seulement" in lowered or "pas en français" in lowered, where
 
 
 def nlu_intents():
@@ -203,7 +280,7 @@ def test_safety_critical_responses_exist_in_french(name):
     assert any(c.get("value") == "fr" for v in variants for c in v.get("condition") or []), name
 
 
-def test_french_emergency_response_starts_with_911_in_french():
+def test_french_emergency_response_starts_with_911_in_french():  # kept: the French answer is in French
     variants = [v for _, name, v in all_responses() if name == "utter_emergency"]
     (french,) = french_variants("utter_emergency", variants)
     assert "911" in french["text"].splitlines()[0] and "Appelez" in french["text"].splitlines()[0]

@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from actions.content import sources
+from actions.content import readable_date, source_as_of, sources
 from actions.directory import (PROVINCES, REQUIRED_KINDS, coverage_report, directory, entries, format_entry,
-                               shown_date, validate)
+                               validate)
 from tests.conftest import ROOT
 
-FACTS = (ROOT / "data" / "knowledge" / "gsdoa-facts.md").read_text(encoding="utf-8")
+FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 # Phone-like strings in free text: 10/11-digit numbers (with or without parentheses) and letter numbers.
 PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:1-)?\(?\d{3}\)?[- ]\d{3}-\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
 URL_IN_TEXT = re.compile(r"https?://[^\s)\"']+")
@@ -215,10 +215,9 @@ def test_descriptions_are_short_and_bilingual():
 
 def test_official_french_names_are_used():
     assert by_id("nors")["name_fr"].startswith("Service national d'intervention en cas de surdose")
-    assert by_id("crisis_988")["name_fr"] == "9-8-8 : Ligne d'aide en cas de crise de suicide"
+    assert by_id("crisis_988")["name_fr"] == "9-8-8\u00a0: Ligne d'aide en cas de crise de suicide"
     assert by_id("kids_help_phone")["name_fr"] == "Jeunesse, J'écoute"
-    assert by_id("hope_for_wellness")["name_fr"] == (
-        "Ligne d'écoute d'espoir pour le mieux-être des Premières Nations et des Inuits")
+    assert by_id("hope_for_wellness")["name_fr"] == "Ligne d'écoute d'espoir pour le mieux-être"  # Canada, 2022
     assert by_id("qc_health_line")["name_fr"] == "Info-Santé / Info-Social 811"
 
 
@@ -272,10 +271,11 @@ def test_format_entry_includes_the_source_link(entry_id, language):
     assert len(block) <= 1000
     if language == "fr":
         assert block.startswith(item["name_fr"]) and item["description_fr"] in block
-        assert "(vérifié le 28 novembre 2026)" in block
+        assert re.search(r"\((source du \d|source non datée)", block)
     else:
         assert block.startswith(item["name"]) and item["description"] in block
-        assert "(checked 2026-11-28)" in block
+        assert re.search(r"\((source as of \w|undated source)", block)
+        assert "2026-11-28" not in block and "2026-11-30" not in block  # never the day the project was built
 
 
 def test_format_entry_shows_numbers_and_flags_unverified():
@@ -293,14 +293,18 @@ def test_every_entry_formats_within_a_phone_screen():
             assert len(format_entry(item, language)) <= 1000, (item["id"], language)
 
 
-def test_shown_date_parsing():
-    assert shown_date("Oct 24, 2025") == (2025, 10, 24)
-    assert shown_date("2025-10-24") == (2025, 10, 24)
-    assert shown_date("published 2021; data June–Nov 2018") == (2021, 0, 0)
-    assert shown_date("c. 2013 (date not shown)") == (2013, 0, 0)
-    assert shown_date("no date shown") is None
-    limit = datetime.date(2026, 11, 28)
-    assert shown_date("date not shown (refers to CRTC NG9-1-1 deadline of March 31, 2027)", limit) is None
+def test_dates_shown_are_the_sources_own_dates():
+    """"Source as of …" comes from the first source's `as_of` (the date printed on it), in the reply's language."""
+    item = by_id("kids_help_phone")
+    first = sources()[item["sources"][0]]
+    expected = readable_date(first["as_of"]) if first["as_of"] else None
+    block = format_entry(item)
+    assert (f"(source as of {expected})" if expected else "(undated source)") in block
+    assert readable_date("2025-10-24") == "October 24, 2025"
+    assert readable_date("2023-03", "fr") == "mars 2023"
+    assert readable_date("2024-07-01", "fr") == "1er juillet 2024"
+    assert source_as_of(["S88"]) == "(source as of 2013)"  # an old source says so
+    assert source_as_of(["S115"], "fr") == "(source non datée)"
 
 
 def test_coverage_report_has_every_jurisdiction_and_the_oldest_sources():

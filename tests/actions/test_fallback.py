@@ -1,4 +1,4 @@
-from actions.fallback import ActionDidYouMean, consecutive_fallbacks, full_intent, suggestions
+from actions.fallback import EMERGENCY_PAYLOAD, ActionDidYouMean, consecutive_fallbacks, full_intent, suggestions
 from tests.actions.conftest import make_tracker, user_event
 
 
@@ -36,7 +36,7 @@ async def test_first_miss_offers_did_you_mean_buttons(dispatcher):
     assert message["text"] == "Did you mean one of these?"
     assert [b["title"] for b in message["buttons"]] == ["Where can I get naloxone?", "Someone is overdosing now",
                                                         "What can you do?"]
-    assert message["buttons"][1]["payload"] == "/emergency"
+    assert message["buttons"][1]["payload"] == EMERGENCY_PAYLOAD
 
 
 async def test_second_miss_shows_main_topics_with_the_emergency_line(dispatcher):
@@ -45,7 +45,7 @@ async def test_second_miss_shows_main_topics_with_the_emergency_line(dispatcher)
     await ActionDidYouMean().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
     assert "call 911" in message["text"]
-    assert message["buttons"][0]["payload"] == "/emergency"
+    assert message["buttons"][0]["payload"] == EMERGENCY_PAYLOAD
 
 
 async def test_french_conversation_gets_french_topics(dispatcher):
@@ -77,4 +77,4 @@ async def test_french_did_you_mean_buttons_are_french_and_send_french(dispatcher
     assert [b["title"] for b in buttons] == [catalogue["health/naloxone_get"]["label_fr"],
                                              catalogue["emergency"]["label_fr"], catalogue["help"]["label_fr"]]
     assert buttons[0]["payload"] == catalogue["health/naloxone_get"]["label_fr"]
-    assert buttons[1]["payload"] == "/emergency"
+    assert buttons[1]["payload"] == EMERGENCY_PAYLOAD
