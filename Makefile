@@ -23,7 +23,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses data/patterns -name '*.yml') \
                    $(wildcard gsdoa_nlu/*.py)
 PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/patterns/legal_situations.yml \
-                   gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py
+                   gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py gsdoa_nlu/spacy_components.py gsdoa_nlu/text.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
         test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report lock clean
@@ -32,11 +32,12 @@ help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # ---- set-up ---------------------------------------------------------------------------------------------
-$(VENV)/.installed: requirements/lock.txt pyproject.toml
+$(VENV)/.installed: requirements/lock.txt requirements/lock-hashed.txt pyproject.toml
 	@PY310=$$(scripts/find_python310.sh) || exit 1; \
 	 [ -x $(PY) ] || { echo "Creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade "pip<25"
 	$(PY) -m pip install --quiet -r requirements/lock.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock-hashed.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 

@@ -1,7 +1,8 @@
 """Build the project's own spaCy pipeline and package it, so Rasa can load it by name from any directory.
 
-No model is downloaded: the pipeline is spaCy's blank English tokenizer (plus French elisions) + a lookup lemmatizer (tables from the
-`spacy-lookups-data` package) + an EntityRuler whose patterns come from data/patterns/*.yml.
+No model is downloaded: the pipeline is spaCy's blank English tokenizer (plus French elisions) + a lookup lemmatizer (tables
+from the `spacy-lookups-data` package) + the project's normalizer (gsdoa_nlu/spacy_components.py, found through the
+package's `spacy_factories` entry point) + an EntityRuler whose patterns come from data/patterns/*.yml.
 
     python -m gsdoa_nlu.build_spacy --out build/spacy        # writes the pipeline + an installable sdist
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import spacy
 
+import gsdoa_nlu.spacy_components  # noqa: F401 - registers the gsdoa_normalizer factory
 from gsdoa_nlu.patterns import load_yaml, place_patterns, term_patterns
 
 PIPELINE_NAME = "gsdoa_pipeline"  # spaCy prefixes the language: the package is en_gsdoa_pipeline
@@ -39,7 +41,8 @@ def ruler_patterns(nlp, root: Path) -> list:
 def content_version(root: Path) -> str:
     """A version that changes whenever the pattern data or this builder changes (0.1.<hash as int>)."""
     digest = hashlib.sha256()
-    for rel in [*ENTITY_FILES.values(), "gsdoa_nlu/build_spacy.py", "gsdoa_nlu/patterns.py"]:
+    for rel in [*ENTITY_FILES.values(), "gsdoa_nlu/build_spacy.py", "gsdoa_nlu/patterns.py",
+                "gsdoa_nlu/spacy_components.py"]:
         digest.update((root / rel).read_bytes())
     return f"0.1.{int(digest.hexdigest()[:8], 16)}"
 
@@ -59,6 +62,7 @@ def build(root: Path, out: Path) -> Path:
     nlp = spacy.blank("en")
     add_french_elisions(nlp)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("gsdoa_normalizer")  # gsdoa_nlu/spacy_components.py: lower-case lemmas, NORM for the safety nets
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data (a local package, no download)
     ruler.add_patterns(ruler_patterns(nlp, root))

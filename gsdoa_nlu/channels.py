@@ -3,8 +3,11 @@
 Why not plain RestInput: a malformed body makes it raise (HTTP 500), it passes any text of any size to the
 model, stores what users type verbatim (phone numbers included) and logs the text when something fails.
 This channel answers bad requests with a clear 4xx, masks personal details before anything is stored,
-answers empty input itself, reads at most `max_chars` characters (and says so), and never lets an internal
-error reach the user as a 500 or as silence: they get a short message that starts with 911.
+answers empty input itself, and never lets an internal error reach the user as a 500 or as silence: they get a
+short message that starts with 911. The whole message goes to the NLU — its safety nets read all of it, so an
+emergency at the end of a long story is found; the classifier answers from the first `max_chars` characters, and
+the user is told so (with the 911 line). The client's language (metadata `language`) is passed on untouched: the
+NLU decides the conversation's language (gsdoa_nlu/components.py, LanguageDecider).
 """
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from gsdoa_nlu.language import LanguageGuess
 from gsdoa_nlu.patterns import load_yaml
 from gsdoa_nlu.text import clean_user_text, has_words
 
@@ -31,6 +33,8 @@ _PAYLOAD = re.compile(r"^/[A-Za-z_][\w]*(\{.{0,300}\})?$", re.S)
 _SENDER_MAX = 128
 _INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _METADATA_MAX_BYTES = 2048
+# Longest message read at all (nginx refuses bodies over 16 KB; Telegram allows 4,096 characters).
+HARD_CAP_CHARS = 12000
 
 # Used when the domain can't be read (should not happen): still calm, still 911 first.
 _LAST_RESORT = ("Something went wrong on my side, please try again in a moment. 🚨 If someone is overdosing, "
@@ -73,20 +77,6 @@ def channel_language(metadata: Optional[Dict[str, Any]]) -> Optional[str]:
     return code if code in ("en", "fr") else None
 
 
-async def has_chosen_language(tracker_store: Any, sender: str) -> bool:
-    """True once the conversation has a language: the `language` slot was set, or a message carried a
-    language (a clear English message leaves the slot at its initial `en`, so no SlotSet event is stored)."""
-    tracker = await tracker_store.retrieve(sender)
-    if tracker is None:
-        return False
-    for event in tracker.events:
-        if type(event).__name__ == "SlotSet" and getattr(event, "key", None) == "language":
-            return True
-        if any(entity.get("entity") == "language" for entity in getattr(event, "entities", None) or []):
-            return True
-    return False
-
-
 def payload_with_language(text: str, language: Optional[str]) -> str:
     """A button payload skips the NLU components (Rasa reads its intent and entities directly), so a first-guess
     language travels inside it: "/greet" -> '/greet{"language": "fr"}'. Other text is returned unchanged."""
@@ -116,18 +106,13 @@ class SafeRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml",
-                 vocabulary: str = "data/patterns/language.yml") -> None:
+    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml") -> None:
         self.max_chars = int(max_chars)
         try:
             self._texts = load_yaml(texts).get("texts", {})
         except OSError:
             logger.warning("Channel texts not found at %s; using the built-in last-resort reply.", texts)
             self._texts = {}
-        try:
-            self._language = LanguageGuess(load_yaml(vocabulary))
-        except OSError:
-            self._language = LanguageGuess({})
 
     # ---- request parsing ---------------------------------------------------------------------------------
     def parse(self, request: Request) -> Dict[str, Any]:
@@ -153,11 +138,13 @@ class SafeRestInput(InputChannel):
         return {"sender": sender.strip(), "message": message, "input_channel": input_channel, "metadata": metadata}
 
     def prepare_text(self, message: str) -> tuple[str, bool]:
-        """Text to hand to Rasa: button payloads unchanged, anything else cleaned and capped."""
+        """Text to hand to Rasa: button payloads unchanged, anything else cleaned (whole, up to HARD_CAP_CHARS).
+        The flag says whether the classifier will read only the first `max_chars` characters."""
         stripped = message.strip()
         if _PAYLOAD.match(stripped):
             return stripped, False
-        return clean_user_text(message, self.max_chars)
+        text, _ = clean_user_text(message, HARD_CAP_CHARS)
+        return text, len(text) > self.max_chars
 
     # ---- replies written by the channel itself ----------------------------------------------------------
     def reply_text(self, name: str, language: Optional[str] = "en") -> str:
@@ -167,29 +154,9 @@ class SafeRestInput(InputChannel):
             return f"{entry['en']}\n\n{entry['fr']}"
         return entry.get(language or "en") or entry.get("en") or _LAST_RESORT
 
-    def reply_language(self, text: str, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
-        """For the channel's own replies: the language of the text, else the client's, else None (both)."""
-        return self._language.vocabulary_guess(text) or channel_language(metadata)
-
-    async def with_language_hint(self, request: Request, sender: str, text: str,
-                                 metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-        """The client's language (Telegram's language_code, the page's language) is a first guess only: it is
-        passed to the NLU as `language_hint` while the conversation has no language yet, and is ignored once
-        the user chose one or wrote a clearly English or French message (LanguageGuesser). The conversation is
-        read only for messages whose own words don't tell (buttons, "ok"…), not on every message."""
-        language = channel_language(metadata)
-        agent = getattr(request.app.ctx, "agent", None)
-        if language is None or agent is None or agent.tracker_store is None:
-            return metadata
-        if self._language.vocabulary_guess(text) is not None:
-            return metadata
-        try:
-            if await has_chosen_language(agent.tracker_store, sender):
-                return metadata
-        except Exception:  # a tracker store hiccup must not stop the message; the hint is only a nicety
-            logger.warning("Could not read the conversation's language (conversation %s).", _anonymous(sender))
-            return metadata
-        return {**(metadata or {}), "language_hint": language}
+    def reply_language(self, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+        """For the channel's own replies (no NLU ran): the client's language, else None (both languages)."""
+        return channel_language(metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -232,13 +199,13 @@ class SafeRestInput(InputChannel):
                 return response.json({"error": str(error)}, status=400)
 
             text, truncated = self.prepare_text(fields["message"])
-            language = self.reply_language(text, fields["metadata"])
+            language = self.reply_language(fields["metadata"])
             if not has_words(text):
                 return response.json([{"recipient_id": fields["sender"],
                                        "text": self.reply_text("no_text", language)}])
 
-            metadata = await self.with_language_hint(request, fields["sender"], text, fields["metadata"])
-            text = payload_with_language(text, (metadata or {}).get("language_hint"))
+            metadata = fields["metadata"]
+            text = payload_with_language(text, channel_language(metadata))
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, fields["sender"],

@@ -1,18 +1,24 @@
 """Custom Rasa NLU components of the GSDOA bot (registered with Rasa's default recipe, used in config.yml).
 
-- MessageSanitizer: first in the pipeline; strips markup, masks personal details, caps the length.
-- PlaceMasker: the classifier sees "__place__" instead of town and province names.
-- LanguageGuesser: emits a `language` entity (en/fr) when a message is clearly in one language.
-- EntityCanonicalizer: turns EntityRuler matches into canonical values (B.C. -> BC; Dartmouth -> city +
-  province NS).
-- EmergencySafetyNet: last in the pipeline; spaCy Matcher patterns that force the `emergency` intent when a
-  message describes an overdose happening now, whatever the classifier predicted.
+Each message is parsed once by spaCy (SpacyNLP, original case; gsdoa_nlu/spacy_components.py gives every token a
+lower-case lemma and a normalized form). Then:
+- MessageSanitizer (first): strips markup, masks personal details; the classifiers read at most `max_chars` of a
+  long story (its questions), the safety nets read all of it.
+- GazetteerAnnotator: the EntityRuler's matches become entities with their canonical ids (B.C. -> BC; Dartmouth ->
+  city + province NS) and places are masked for the classifier ("__place__") — one pass, ids from the match.
+- LanguageDecider: the one language decision (explicit request > the message's own words > the client's first
+  guess), emitted as a `language` entity.
+- SafetyNets (last): decides the final intent, safety first — an overdose happening now (patterns, short alarms,
+  similarity to emergency exemplars) or a person in crisis — and annotates it: which emergency steps
+  (emergency_kind), which crisis line (crisis_audience), which topic the answer is about (topic, topic_family).
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,6 +27,8 @@ from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
@@ -34,19 +42,33 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from gsdoa_nlu.language import LanguageGuess, lingua_detector
-from gsdoa_nlu.patterns import CONTEXT_PREFIX, compile_emergency_patterns, iter_alias_ids, load_yaml
+from gsdoa_nlu.patterns import (CONTEXT_PREFIX, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
+                                split_entity_id)
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
 
 EMERGENCY_INTENT = "emergency"
-SAFETY_NET_KEY = "emergency_net"
-FULL_TEXT_KEY = "full_text"  # the whole cleaned message, kept when TEXT is narrowed to the question
+CRISIS_INTENT = "suicidal"
+SAFETY_NET_KEY = "safety_net"
+FULL_TEXT_KEY = "full_text"  # the whole cleaned message; TEXT may be narrowed to its questions
+FULL_DOC_KEY = "full_text_spacy_doc"
 
 
+def _entity(name: str, value: Any, extractor: str, start: int = 0, end: int = 0) -> Dict[str, Any]:
+    return {ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end, "confidence": 1.0, EXTRACTOR: extractor}
+
+
+def _add_entities(message: Message, entities: List[Dict[str, Any]], replace: Tuple[str, ...] = ()) -> None:
+    kept = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) not in replace]
+    message.set(ENTITIES, kept + entities, add_to_output=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class MessageSanitizer(GraphComponent):
     """Cleans every message (training and live) before tokenisation, so the models never see markup or personal
-    details, and no message longer than `max_chars` is processed. A long story is narrowed to its question
-    for the classifiers (`focus_min_words`); the emergency safety net still reads the whole message."""
+    details. The classifier reads a long story's question sentences, at most `max_chars`; the whole cleaned message
+    is kept under `full_text` for the safety nets — an emergency at the end of a long story still counts."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -65,11 +87,10 @@ class MessageSanitizer(GraphComponent):
         raw = message.get(TEXT)
         if raw is None:
             return
-        text, _ = clean_user_text(raw, self._max_chars)
-        focused = focus_on_question(text, self._focus_min_words)
+        text, _ = clean_user_text(raw, max_chars=None)
+        message.set(FULL_TEXT_KEY, text)
+        focused = focus_on_question(text, self._focus_min_words)[: self._max_chars]
         message.set(TEXT, focused)
-        if focused != text:
-            message.set(FULL_TEXT_KEY, text)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
@@ -82,54 +103,78 @@ class MessageSanitizer(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class PlaceMasker(GraphComponent):
-    """Replaces the lemma of every token inside a place the EntityRuler found ("halifax", "nova scotia") by one
-    placeholder, so the featurizers see "im in __place__": the classifier learns the shape of a message about a
-    place instead of memorising the few town names in the training data. Runs after SpacyTokenizer."""
+# ---------------------------------------------------------------------------------------------------------------
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False,
+                          model_from="SpacyNLP")
+class GazetteerAnnotator(GraphComponent):
+    """The EntityRuler's matches (places, substances, legal situations) as Rasa entities, in one pass over the
+    message's one spaCy parse: the canonical id comes with the match (B.C. -> BC, fent -> fentanyl), a city adds
+    its province, and tokens inside a place are masked as "__place__" for the classifier, so it learns the shape of
+    "im in __place__" instead of a few town names.
+
+    Case-sensitive aliases ("ON", "Hope", "Regina") are trusted only in normally-cased text and not as the first
+    word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
 
     PLACEHOLDER = "__place__"
-    LABELS = ("province", "city")
+    PLACE_LABELS = ("province", "city")
+    LABELS = ("province", "city", "foreign_place", "substance", "legal_situation")
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PlaceMasker":
+               execution_context: ExecutionContext) -> "GazetteerAnnotator":
         return cls()
 
-    def _mask(self, message: Message) -> None:
+    @staticmethod
+    def _shouting(text: str) -> bool:
+        letters = [c for c in text if c.isalpha()]
+        return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.6
+
+    def entities(self, doc, text: str) -> Tuple[List[Dict[str, Any]], List[Tuple[int, int]]]:
+        """(entities, character spans of places) for one parsed message."""
+        entities, places = [], []
+        shouting = self._shouting(text)
+        for ent in doc.ents:
+            if ent.label_ not in self.LABELS:
+                continue
+            ent_id, case_sensitive = split_entity_id(ent.ent_id_ or ent.text)
+            if case_sensitive and (shouting or not text[: ent.start_char].strip()):
+                continue
+            name = self.__class__.__name__
+            if ent.label_ == "city" and ent_id.startswith("city:"):
+                city, province = ent_id[len("city:"):].rsplit("|", 1)
+                entities.append(_entity("city", city, name, ent.start_char, ent.end_char))
+                entities.append(_entity("province", province, name, ent.start_char, ent.end_char))
+            else:
+                entities.append(_entity(ent.label_, ent_id, name, ent.start_char, ent.end_char))
+            if ent.label_ in self.PLACE_LABELS:
+                places.append((ent.start_char, ent.end_char))
+        return entities, places
+
+    def _annotate(self, message: Message, mask_only: bool = False) -> None:
         doc = message.get(SPACY_DOCS[TEXT])
-        tokens = message.get(TOKENS_NAMES[TEXT])
-        if doc is None or not tokens:
+        if doc is None:
             return
-        spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in self.LABELS]
-        for token in tokens:
-            if any(start <= token.start and token.end <= end for start, end in spans):
+        entities, places = self.entities(doc, message.get(TEXT) or "")
+        for token in message.get(TOKENS_NAMES[TEXT]) or []:
+            if any(start <= token.start and token.end <= end for start, end in places):
                 token.lemma = self.PLACEHOLDER
+        if not mask_only:
+            _add_entities(message, entities, replace=self.LABELS)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
-            self._mask(example)
+            self._annotate(example, mask_only=True)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
-            self._mask(message)
+            self._annotate(message)
         return messages
 
 
-_LINGUA = None
-
-
-def shared_lingua_detector():
-    """One lingua detector per process (its models take ~0.5 s and some memory to load)."""
-    global _LINGUA
-    if _LINGUA is None:
-        _LINGUA = lingua_detector()
-    return _LINGUA
-
-
+# ---------------------------------------------------------------------------------------------------------------
 class _PersistedConfigComponent(GraphComponent):
-    """Base for components whose data file is read at training time and stored inside the trained model, so the
+    """Base for components whose data files are read at training time and stored inside the trained model, so the
     server never reads data/ at run time (it may run from any directory)."""
 
     DATA_FILE = "data.json"
@@ -153,34 +198,51 @@ class _PersistedConfigComponent(GraphComponent):
             data = json.loads((directory / cls.DATA_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, data)
 
-    def _read_source(self) -> Dict[Text, Any]:
+    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
         raise NotImplementedError
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._data = self._read_source()
+        self._data = self._read_source(training_data)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.DATA_FILE).write_text(json.dumps(self._data, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LanguageGuesser(_PersistedConfigComponent):
-    """Adds a `language` entity (value `en` or `fr`) when the message is clearly English or French
-    (gsdoa_nlu/language.py: word lists + lingua). Short or mixed messages ("ok", "merci ok") add nothing, so the
-    conversation keeps its current language — unless it has none yet and the channel sent a first guess
-    (metadata `language_hint`: Telegram's language_code, the web page's language; see channels.py)."""
+_LINGUA = None
 
-    HINT_KEY = "language_hint"
+
+def shared_lingua_detector():
+    """One lingua detector per process (its models take ~0.5 s and some memory to load)."""
+    global _LINGUA
+    if _LINGUA is None:
+        _LINGUA = lingua_detector()
+    return _LINGUA
+
+
+# ---------------------------------------------------------------------------------------------------------------
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class LanguageDecider(_PersistedConfigComponent):
+    """The one place where the conversation's language is decided, with one evidence rule:
+
+    1. an explicit request in a short message ("in French please", « en anglais svp ») — the reply switches;
+    2. else the message's own words, when they are clearly English or French (gsdoa_nlu/language.py: word lists +
+       lingua; short or mixed messages decide nothing);
+    3. else the client's first guess (metadata `language`: the web page's language, Telegram's language_code),
+       which clients send only when a conversation starts.
+    Nothing decided -> no `language` entity, and the conversation keeps its language (the `language` slot).
+    A message that is only a request for the other language becomes the `set_language` intent."""
+
+    REQUEST_MAX_WORDS = 8
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"vocabulary": "data/patterns/language.yml", "detector": "lingua"}
 
-    def _read_source(self) -> Dict[Text, Any]:
+    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
         return load_yaml(self._config["vocabulary"])
 
     @classmethod
-    def load(cls, *args: Any, **kwargs: Any) -> "LanguageGuesser":
+    def load(cls, *args: Any, **kwargs: Any) -> "LanguageDecider":
         component = super().load(*args, **kwargs)
         component._guesser()  # load the detector's models now, not on a user's first message
         return component
@@ -192,142 +254,148 @@ class LanguageGuesser(_PersistedConfigComponent):
             guesser = self._cached_guesser = LanguageGuess(self._data or {}, detector)
         return guesser
 
+    def requested(self, text: str) -> Optional[str]:
+        """'fr' for "in french please", 'en' for « en anglais svp »; None if the message asks for no language."""
+        normalized = " " + " ".join(re.findall(r"[a-z]+", normalize_for_matching(text))) + " "
+        if len(normalized.split()) > self.REQUEST_MAX_WORDS:
+            return None
+        for language, phrases in ((self._data or {}).get("requests") or {}).items():
+            if any(f" {phrase} " in normalized for phrase in phrases):
+                return language
+        return None
+
+    def decide(self, text: str, hint: Any = None) -> Tuple[Optional[str], bool]:
+        """(language or None, whether the message explicitly asked for it)."""
+        requested = self.requested(text)
+        if requested:
+            return requested, True
+        guessed = self._guesser().guess(text)
+        if guessed:
+            return guessed, False
+        hint = hint.strip().lower()[:2] if isinstance(hint, str) else None
+        return (hint if hint in ("en", "fr") else None), False
+
     def process(self, messages: List[Message]) -> List[Message]:
-        guesser = self._guesser()
         for message in messages:
-            language = guesser.guess(message.get(TEXT) or "")
+            metadata = message.get("metadata")
+            language, explicit = self.decide(message.get(FULL_TEXT_KEY) or message.get(TEXT) or "",
+                                             metadata.get("language") if isinstance(metadata, dict) else None)
             if not language:
-                metadata = message.get("metadata")
-                hint = metadata.get(self.HINT_KEY) if isinstance(metadata, dict) else None
-                language = hint if hint in ("en", "fr") else None
-            if language:
-                entity = {"entity": "language", "value": language, "start": 0, "end": 0,
-                          "confidence": 1.0, EXTRACTOR: self.__class__.__name__}
-                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+                continue
+            _add_entities(message, [_entity("language", language, self.__class__.__name__)], replace=("language",))
+            if explicit and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in (EMERGENCY_INTENT, CRISIS_INTENT):
+                top = {INTENT_NAME_KEY: "set_language", PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, top, add_to_output=True)
         return messages
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False,
-                          model_from="SpacyNLP")
-class EntityCanonicalizer(GraphComponent):
-    """Replaces the surface text of SpacyEntityExtractor entities by the canonical id from the EntityRuler
-    pattern that matched (B.C. -> BC, fent -> fentanyl) and adds the province of every recognised city.
-
-    Case-sensitive aliases ("ON", "Hope", "Regina") are only trusted in normally-cased text and not as the
-    first word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
-
-    def __init__(self) -> None:
-        self._aliases: Optional[Dict[tuple, str]] = None
-        self._case_sensitive: set = set()
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "EntityCanonicalizer":
-        return cls()
-
-    def _alias_map(self, model: SpacyModel) -> Dict[tuple, str]:
-        if self._aliases is None:
-            ruler = model.model.get_pipe("entity_ruler")
-            aliases: Dict[tuple, str] = {}
-            sensitive, insensitive = set(), set()
-            for label, surface, ent_id, case_sensitive in iter_alias_ids(ruler.patterns):
-                key = (label, " ".join(surface.lower().split()))
-                (sensitive if case_sensitive else insensitive).add(key)
-                aliases.setdefault(key, ent_id)
-            self._case_sensitive = sensitive - insensitive
-            self._aliases = aliases
-        return self._aliases
-
-    @staticmethod
-    def _shouting(text: str) -> bool:
-        letters = [c for c in text if c.isalpha()]
-        return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.6
-
-    def _trusted(self, key: tuple, entity: Dict[str, Any], text: str) -> bool:
-        if key not in self._case_sensitive:
-            return True
-        return not self._shouting(text) and bool(text[: entity.get("start", 0)].strip())
-
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        aliases = self._alias_map(model)
-        for message in messages:
-            text = message.get(TEXT) or ""
-            kept: List[Dict[str, Any]] = []
-            added: List[Dict[str, Any]] = []
-            for entity in message.get(ENTITIES, []):
-                if entity.get(EXTRACTOR) != "SpacyEntityExtractor":
-                    kept.append(entity)
-                    continue
-                label = entity[ENTITY_ATTRIBUTE_TYPE]
-                key = (label, " ".join(str(entity[ENTITY_ATTRIBUTE_VALUE]).lower().split()))
-                ent_id = aliases.get(key)
-                if ent_id and not self._trusted(key, entity, text):
-                    continue
-                if ent_id and label == "city" and ent_id.startswith("city:"):
-                    name, province = ent_id[len("city:"):].rsplit("|", 1)
-                    entity[ENTITY_ATTRIBUTE_VALUE] = name
-                    added.append({"entity": "province", "value": province, "start": entity["start"],
-                                  "end": entity["end"], "confidence": 1.0, EXTRACTOR: self.__class__.__name__})
-                elif ent_id:
-                    entity[ENTITY_ATTRIBUTE_VALUE] = ent_id
-                kept.append(entity)
-            message.set(ENTITIES, kept + added, add_to_output=True)
-        return messages
+# ---------------------------------------------------------------------------------------------------------------
+def _cosine_max(vector: Optional[np.ndarray], exemplars: Optional[np.ndarray]) -> float:
+    if vector is None or exemplars is None or not len(exemplars):
+        return 0.0
+    norm = float(np.linalg.norm(vector))
+    return float(np.max(exemplars @ (vector / norm))) if norm else 0.0
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True,
                           model_from="SpacyNLP")
-class EmergencySafetyNet(_PersistedConfigComponent):
-    """Flags an overdose in progress with spaCy Matcher patterns (data/patterns/emergency.yml) and then forces
-    the `emergency` intent, even when the classifier predicted something else or fell back. Runs last."""
+class SafetyNets(_PersistedConfigComponent):
+    """Last in the pipeline: safety first, whatever the classifier predicted.
+
+    - Emergency net (data/patterns/emergency.yml): spaCy Matcher patterns over each token's normalized form, short
+      alarms ("overdose", "OD!!", "911", « urgence »), and — when the pipeline has sentence embeddings — a message
+      very close to the emergency training examples. Context patterns drop a match that is about the past or asked
+      to learn ("last year", "what are the signs") unless something says it's happening now.
+    - Crisis net (data/patterns/distress.yml): someone in distress or thinking of suicide -> `suicidal` (9-8-8).
+    - Annotations of the final intent: `emergency_kind` (stimulant / seizure / sedative / general: which extra steps
+      the emergency answer adds), `crisis_audience` (youth / indigenous / general: which line besides 9-8-8), and
+      `topic` + `topic_family` (what the answer was about, remembered for follow-up questions).
+    The nets read the whole message (`full_text`), not the part the classifier read."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"patterns": "data/patterns/emergency.yml"}
+        return {"patterns": "data/patterns/emergency.yml", "distress": "data/patterns/distress.yml",
+                "catalogue": "data/intents.yml", "semantic_threshold": None, "dense_featurizer": None}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._matcher = None
+        self._matchers: Dict[str, Any] = {}
+        self._exemplars: Optional[np.ndarray] = None
 
-    def _read_source(self) -> Dict[Text, Any]:
-        spec = load_yaml(self._config["patterns"])
-        return {"patterns": compile_emergency_patterns(spec)}
+    @classmethod
+    def from_files(cls, **paths: str) -> "SafetyNets":
+        """The nets straight from the pattern files, without a trained model (tests and tools; no embeddings)."""
+        net = cls({**cls.get_default_config(), **paths}, None, None)
+        net._data = net._read_source(TrainingData())
+        return net
+
+    # ---- training: patterns, topic families and (if embeddings) emergency exemplars, stored in the model ----
+    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
+        emergency = load_yaml(self._config["patterns"])
+        distress = load_yaml(self._config["distress"])
+        catalogue = load_yaml(self._config["catalogue"]).get("intents") or {}
+        families = {name: entry["family"] for name, entry in catalogue.items() if entry.get("family")}
+        data = {"emergency": compile_emergency_patterns(emergency),
+                "kinds": self._compile_groups(emergency, "kinds"),
+                "substance_kinds": emergency.get("substance_kinds") or {},
+                "short_alarms": {k: [normalize_for_matching(w) for w in v]
+                                 for k, v in (emergency.get("short_alarms") or {}).items()},
+                "distress": compile_emergency_patterns(distress),
+                "audiences": self._compile_groups(distress, "audiences"),
+                "families": families}
+        vectors = [self._dense(m) for m in training_data.intent_examples if m.get(INTENT) == EMERGENCY_INTENT]
+        vectors = [v / np.linalg.norm(v) for v in vectors if v is not None and np.linalg.norm(v)]
+        data["exemplars"] = np.vstack(vectors).round(5).tolist() if vectors else None
+        return data
+
+    @staticmethod
+    def _compile_groups(spec: Dict[str, Any], section: str) -> Dict[str, List[List[Dict[str, Any]]]]:
+        sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
+        return {group: [compile_matcher_pattern(t, sets) for t in texts]
+                for group, texts in (spec.get(section) or {}).items()}
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
-        """Stores the compiled patterns in the model (checked against spaCy's Matcher first)."""
         resource = super().train(training_data)
-        self._matcher = None
-        self._get_matcher(model)  # fails the training run if a pattern is invalid
+        self._matchers = {}
+        for name in ("emergency", "kinds", "distress", "audiences"):
+            self._matcher(name, model)  # fails the training run if a pattern is invalid
         return resource
 
-    def _get_matcher(self, model: SpacyModel):
-        if self._matcher is None:
+    # ---- matching ----------------------------------------------------------------------------------------------
+    def _matcher(self, name: str, model: SpacyModel):
+        if name not in self._matchers:
             from spacy.matcher import Matcher
 
-            self._matcher = Matcher(model.model.vocab)
-            for rule_id, patterns in (self._data or {}).get("patterns", {}).items():
-                self._matcher.add(rule_id, patterns)
-        return self._matcher
+            matcher = Matcher(model.model.vocab)
+            for rule_id, patterns in ((self._data or {}).get(name) or {}).items():
+                matcher.add(rule_id, patterns)
+            self._matchers[name] = matcher
+        return self._matchers[name]
 
-    def matches(self, text: str, model: SpacyModel) -> List[str]:
-        """Ids of the emergency rules that match the text — empty if none match, or if the text is about the
-        past or asked to learn (context `not_now`) with no sign near the match that it is happening now."""
-        if not text:
-            return []
-        doc = model.model(normalize_for_matching(text))
+    def _dense(self, message: Message) -> Optional[np.ndarray]:
+        origin = self._config.get("dense_featurizer")
+        if not origin:
+            return None
+        _, sentence = message.get_dense_features(TEXT, [origin])
+        return None if sentence is None else np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+
+    def _exemplar_matrix(self) -> Optional[np.ndarray]:
+        if self._exemplars is None and (self._data or {}).get("exemplars"):
+            self._exemplars = np.asarray(self._data["exemplars"], dtype=np.float32)
+        return self._exemplars
+
+    NOW_WINDOW = 10  # tokens between a "now" word and the words it vouches for
+
+    def _rules(self, doc, name: str, model: SpacyModel) -> Tuple[Dict[str, List[tuple]], Dict[str, List[tuple]]]:
         rules: Dict[str, List[tuple]] = {}
         context: Dict[str, List[tuple]] = {"not_now": [], "now": [], "resolved": []}
-        for match_id, start, end in self._get_matcher(model)(doc):
-            name = model.model.vocab.strings[match_id]
-            if name.startswith(CONTEXT_PREFIX):
-                context[name[len(CONTEXT_PREFIX):]].append((start, end))
+        for match_id, start, end in self._matcher(name, model)(doc):
+            rule = model.model.vocab.strings[match_id]
+            if rule.startswith(CONTEXT_PREFIX):
+                context[rule[len(CONTEXT_PREFIX):]].append((start, end))
             else:
-                rules.setdefault(name, []).append((start, end))
-        if rules and context["not_now"] and not self._happening_now(rules, context):
-            return []
-        return sorted(rules)
-
-    NOW_WINDOW = 10  # tokens between a "now" word and the emergency words it vouches for
+                rules.setdefault(rule, []).append((start, end))
+        return rules, context
 
     def _happening_now(self, rules: Dict[str, List[tuple]], context: Dict[str, List[tuple]]) -> bool:
         spans = [span for found in rules.values() for span in found]
@@ -338,16 +406,116 @@ class EmergencySafetyNet(_PersistedConfigComponent):
                 return True
         return False
 
+    def _net(self, doc, name: str, model: SpacyModel) -> List[str]:
+        rules, context = self._rules(doc, name, model)
+        if rules and context["not_now"] and not self._happening_now(rules, context):
+            return []
+        return sorted(rules)
+
+    def short_alarm(self, doc) -> bool:
+        """A message that is only an alarm: "overdose", "OD!!", "911", « urgence », "help!!" (a bare "help" asks
+        for the menu; with "!" or in capitals it's a cry for help)."""
+        words = [t for t in doc if not t.is_punct and not t.is_space and t.norm_.strip("!?. ")]
+        if not 1 <= len(words) <= 3:
+            return False
+        alarms = (self._data or {}).get("short_alarms") or {}
+        norms = [t.norm_ for t in words]
+        if any(n in alarms.get("words", []) for n in norms) and all(
+                n in alarms.get("words", []) + alarms.get("fillers", []) + alarms.get("help", []) for n in norms):
+            return True
+        shouted = "!" in doc.text or doc.text.isupper() or len(words) > 1 and len(set(norms)) == 1
+        return shouted and all(n in alarms.get("help", []) + alarms.get("fillers", []) for n in norms) and any(
+            n in alarms.get("help", []) for n in norms)
+
+    def emergency_rules(self, doc, model: SpacyModel, vector: Optional[np.ndarray] = None) -> List[str]:
+        """Why a parsed message is an emergency happening now (rule ids), or [] if it isn't."""
+        rules = self._net(doc, "emergency", model)
+        if self.short_alarm(doc):
+            rules.append("short_alarm")
+        threshold = self._config.get("semantic_threshold")
+        if not rules and threshold is not None and _cosine_max(vector, self._exemplar_matrix()) >= float(threshold):
+            _, context = self._rules(doc, "emergency", model)
+            if not context["not_now"]:
+                rules.append("similar_to_emergencies")
+        return rules
+
+    def matches(self, text: str, model: SpacyModel) -> List[str]:
+        """The emergency rules a text matches (for tests and tools: parses the text itself)."""
+        return self._net(model.model(text), "emergency", model) + (["short_alarm"] if self.short_alarm(
+            model.model(text)) else [])
+
+    def crisis_rules(self, doc, model: SpacyModel) -> List[str]:
+        return self._net(doc, "distress", model)
+
+    def kind(self, doc, model: SpacyModel) -> str:
+        """stimulant / seizure / sedative / general: what the emergency answer adds for this message (its words, and
+        the substances the EntityRuler found in it)."""
+        found = {model.model.vocab.strings[m] for m, _, _ in self._matcher("kinds", model)(doc)}
+        substance_kinds = (self._data or {}).get("substance_kinds") or {}
+        for ent in doc.ents:
+            substance, _ = split_entity_id(ent.ent_id_ or "")
+            if ent.label_ == "substance" and substance in substance_kinds:
+                found.add(substance_kinds[substance])
+        for kind in ("stimulant", "seizure", "sedative"):
+            if kind in found:
+                return kind
+        return "general"
+
+    def audience(self, doc, model: SpacyModel) -> str:
+        found = {model.model.vocab.strings[m] for m, _, _ in self._matcher("audiences", model)(doc)}
+        for audience in ("indigenous", "youth"):
+            if audience in found:
+                return audience
+        return "general"
+
+    # ---- the decision ----------------------------------------------------------------------------------------
+    def _doc(self, message: Message, model: SpacyModel):
+        """The parse of the whole message: the pipeline's one parse, unless the classifier read only part of it."""
+        full = message.get(FULL_TEXT_KEY)
+        doc = message.get(SPACY_DOCS[TEXT])
+        if full is None or (doc is not None and doc.text == full):
+            return doc if doc is not None else model.model(message.get(TEXT) or "")
+        return model.model(full)
+
+    def _force(self, message: Message, intent: str, why: Dict[str, Any]) -> None:
+        previous = message.get(INTENT) or {}
+        ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != intent]
+        top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        message.set(SAFETY_NET_KEY, {**why, "classifier_intent": previous.get(INTENT_NAME_KEY)}, add_to_output=True)
+
+    def _topic(self, message: Message, intent: str) -> Optional[str]:
+        selector = ((message.get("response_selector") or {}).get(intent) or {}).get("response") or {}
+        return selector.get("intent_response_key") or intent
+
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        name = self.__class__.__name__
+        families = (self._data or {}).get("families") or {}
         for message in messages:
-            rules = self.matches(message.get(FULL_TEXT_KEY) or message.get(TEXT) or "", model)
-            if not rules:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):  # a button payload: Rasa reads its intent itself
                 continue
-            previous = message.get(INTENT) or {}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT]
-            top = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-            message.set(SAFETY_NET_KEY, {"rules": rules, "classifier_intent": previous.get(INTENT_NAME_KEY)},
-                        add_to_output=True)
+            doc = self._doc(message, model)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            emergency = self.emergency_rules(doc, model, self._dense(message))
+            if emergency:
+                self._force(message, EMERGENCY_INTENT, {"net": "emergency", "rules": emergency})
+                intent = EMERGENCY_INTENT
+            elif intent != EMERGENCY_INTENT:
+                crisis = self.crisis_rules(doc, model)
+                if crisis:
+                    self._force(message, CRISIS_INTENT, {"net": "crisis", "rules": crisis})
+                    intent = CRISIS_INTENT
+            annotations = []
+            if intent == EMERGENCY_INTENT:
+                annotations.append(_entity("emergency_kind", self.kind(doc, model), name))
+            elif intent == CRISIS_INTENT:
+                annotations.append(_entity("crisis_audience", self.audience(doc, model), name))
+            topic = self._topic(message, intent) if intent else None
+            if topic in families:
+                annotations += [_entity("topic", topic, name), _entity("topic_family", families[topic], name)]
+            if annotations:
+                _add_entities(message, annotations,
+                              replace=("emergency_kind", "crisis_audience", "topic", "topic_family"))
         return messages

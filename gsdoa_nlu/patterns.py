@@ -2,16 +2,18 @@
 
 Two consumers:
 - the spaCy pipeline builder (EntityRuler patterns for places, substances, legal situations);
-- the EmergencySafetyNet Rasa component (Matcher patterns written in a small token mini-language,
-  documented at the top of data/patterns/emergency.yml).
+- the SafetyNets Rasa component (Matcher patterns written in a small token mini-language, documented at the top
+  of data/patterns/emergency.yml, matched on each token's normalized form `NORM`).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, List
 
 import yaml
+
+from gsdoa_nlu.text import normalize_token
 
 PROVINCE_CODES = ("BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "NT", "NU")
 _OPTIONAL_RUN = re.compile(r"^_\{0,(\d+)\}$")
@@ -44,18 +46,19 @@ def _token_spec(raw: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
         name = word[1:]
         if name not in sets:
             raise PatternError(f"unknown set {word!r}")
-        spec = {"LOWER": {"IN": [str(w).lower() for w in sets[name]]}}
+        spec = {"NORM": {"IN": [normalize_token(str(w)) for w in sets[name]]}}
     elif word.startswith("~") and len(word) > 1:
         spec = {"LEMMA": {"IN": [w.lower() for w in word[1:].split("|") if w]}}
     elif len(word) > 2 and word.startswith("/") and word.endswith("/"):
         regex = word[1:-1]
         re.compile(regex)
-        spec = {"LOWER": {"REGEX": f"^(?:{regex})$"}}
+        spec = {"NORM": {"REGEX": f"^(?:{regex})$"}}
     else:
         options = [w for w in word.split("|") if w]
         if not options:
             raise PatternError(f"empty token in {raw!r}")
-        spec = {"LOWER": options[0].lower()} if len(options) == 1 else {"LOWER": {"IN": [o.lower() for o in options]}}
+        options = [normalize_token(o) for o in options]
+        spec = {"NORM": options[0]} if len(options) == 1 else {"NORM": {"IN": options}}
     if optional:
         spec = dict(spec, OP="?")
     return [spec]
@@ -96,11 +99,22 @@ def compile_emergency_patterns(spec: Dict[str, Any]) -> Dict[str, List[List[Dict
 # ---------------------------------------------------------------------------------------------------------
 # EntityRuler patterns
 # ---------------------------------------------------------------------------------------------------------
+CASE_SENSITIVE_MARK = "#cs"
+
+
+def split_entity_id(ent_id: str) -> tuple:
+    """'BC#cs' -> ('BC', True): the id of an EntityRuler match, and whether a case-sensitive alias made it."""
+    if ent_id.endswith(CASE_SENSITIVE_MARK):
+        return ent_id[: -len(CASE_SENSITIVE_MARK)], True
+    return ent_id, False
+
+
 def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool, tokenize) -> List[Dict[str, Any]]:
     """Patterns for one alias. Case-insensitive aliases are matched on LOWER, but spaCy tokenises "B.C." and
-    "b.c." differently, so the alias is also added as typed, Title Cased and UPPER CASED."""
+    "b.c." differently, so the alias is also added as typed, Title Cased and UPPER CASED. A case-sensitive alias
+    ("ON", "Hope") carries the mark in its id, so the annotator knows to trust it only in normal-case text."""
     if case_sensitive:
-        return [{"label": label, "id": ent_id, "pattern": [{"ORTH": t} for t in tokenize(alias)]}]
+        return [{"label": label, "id": ent_id + CASE_SENSITIVE_MARK, "pattern": [{"ORTH": t} for t in tokenize(alias)]}]
     variants = dict.fromkeys([alias.lower(), alias, alias.title(), alias.upper()])
     return [{"label": label, "id": ent_id, "pattern": v} for v in variants]
 
@@ -136,13 +150,3 @@ def term_patterns(doc: Dict[str, Any], label: str, tokenize) -> List[Dict[str, A
         for alias in sorted({canonical.replace("_", " "), *aliases}):
             patterns += _phrase_or_tokens(label, alias, canonical, False, tokenize)
     return patterns
-
-
-def iter_alias_ids(patterns: Iterable[Dict[str, Any]]):
-    """(label, surface text, id, case_sensitive) for each EntityRuler pattern (token patterns joined by
-    spaces)."""
-    for p in patterns:
-        if isinstance(p["pattern"], str):
-            yield p["label"], p["pattern"], p.get("id", ""), False
-        else:
-            yield p["label"], " ".join(t["ORTH"] for t in p["pattern"]), p.get("id", ""), True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Optional
 
 # Anything that looks like markup: the bot never renders user text, but tags and entities only confuse
 # the classifier ("<img src=x onerror=…> where do I get narcan" is a naloxone question).
@@ -72,14 +73,14 @@ def focus_on_question(text: str, min_words: int) -> str:
     return " ".join(questions[-2:] if questions else sentences[-2:])
 
 
-def clean_user_text(text: object, max_chars: int) -> tuple[str, bool]:
+def clean_user_text(text: object, max_chars: Optional[int]) -> tuple[str, bool]:
     """Make any user input safe to classify: a string, no control characters or markup, no personal details,
-    single-spaced and at most ``max_chars`` long. Returns (clean text, whether it was truncated)."""
+    single-spaced and at most ``max_chars`` long (None: any length). Returns (clean text, whether it was cut)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
-    truncated = len(text) > max_chars
+    truncated = max_chars is not None and len(text) > max_chars
     if truncated:
         text = text[:max_chars]
     text = strip_markup(text)
@@ -95,6 +96,21 @@ def strip_accents(text: str) -> str:
 _ELISION = re.compile(r"\b(qu|[ljdnmtcs])['’](?=[a-zà-ÿ])", re.I)
 _APOSTROPHES = re.compile(r"[’‘`´]")
 _REPEATS = re.compile(r"(.)\1{2,}")
+
+
+_ELISION_TOKEN = re.compile(r"^(jusqu|lorsqu|puisqu|quoiqu|qu|[ljdnmtcs])'$")
+_CLITIC = re.compile(r"^'(m|s|re|ll|ve|d)$|^n't$")  # spaCy splits "I'm" -> "I" "'m", "can't" -> "ca" "n't"
+
+
+def normalize_token(token: str) -> str:
+    """One token as the safety nets match it: lower case, no accents, straight apostrophes, a French elision spelled
+    out ("l'" -> "le", "qu'" -> "que", "jusqu'" -> "jusque"), an English clitic without its apostrophe ("'m" -> "m",
+    "n't" -> "nt": "cant" and "can't" match alike), letters repeated 3+ times squeezed ("helppp" -> "helpp")."""
+    text = _APOSTROPHES.sub("'", token.lower())
+    text = _ELISION_TOKEN.sub(lambda m: m.group(1) + "e", text)
+    text = _CLITIC.sub(lambda m: m.group(1) or "nt", text)  # "'m" -> "m", "n't" -> "nt": typed with or without
+    text = _REPEATS.sub(r"\1\1", text)
+    return strip_accents(text)
 
 
 def normalize_for_matching(text: str) -> str:

@@ -73,6 +73,8 @@ class TelegramBridge:
         self.codec = CallbackCodec()
         self.locks = ChatLocks()
         self.chosen_languages: "OrderedDict[str, str]" = OrderedDict()  # sender -> en/fr picked with /language
+        # senders whose conversation already got the first language guess (bounded, hashed ids, in memory)
+        self.started: "OrderedDict[str, None]" = OrderedDict()
 
     # ---- identity -----------------------------------------------------------------------------------------
     def sender_id(self, chat_id: int) -> str:
@@ -198,7 +200,7 @@ class TelegramBridge:
             replies: Optional[List[Dict[str, Any]]] = None
             async with self.typing(context.bot, chat_id):
                 try:
-                    replies = await asyncio.wait_for(self.rasa.send(sender, message, language),
+                    replies = await asyncio.wait_for(self.rasa.send(sender, message, self.first_guess(sender, language)),
                                                      self.settings.rasa_timeout)
                 except (RasaUnavailable, asyncio.TimeoutError) as error:
                     logger.warning("Rasa did not answer (%s); sent the offline message.", type(error).__name__)
@@ -208,6 +210,16 @@ class TelegramBridge:
             await self.deliver(context.bot, chat_id, replies, language)
 
     MAX_REMEMBERED_LANGUAGES = 10_000
+
+    def first_guess(self, sender: str, language: str) -> Optional[str]:
+        """The user's language as a first guess for Rasa — only with a conversation's first message: after that the
+        conversation's own language (what the user writes, /language) decides, not the phone's setting."""
+        if sender in self.started:
+            return None
+        self.started[sender] = None
+        while len(self.started) > self.MAX_REMEMBERED_LANGUAGES:
+            self.started.popitem(last=False)
+        return language
 
     def language(self, update: Update) -> str:
         """The language of the bridge's own texts: the one picked with /language, else Telegram's."""
@@ -285,6 +297,7 @@ class TelegramBridge:
         async with self.locks.hold(sender):
             erased = await self.rasa.forget(sender)
         self.chosen_languages.pop(sender, None)
+        self.started.pop(sender, None)
         await self.send_text(context.bot, chat_id,
                              content.text("telegram_forgotten" if erased else "telegram_forget_failed", language))
 

@@ -20,8 +20,8 @@ class RasaClient:
                                                                        max_keepalive_connections=32))
 
     async def send(self, sender: str, message: str, language: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The bot's replies to one message, in order. `language` (the user's Telegram language) is only a
-        first guess for Rasa: the user's own choice and the language of what they write come first."""
+        """The bot's replies to one message, in order. `language` (the user's Telegram language, sent with a
+        conversation's first message) is only a first guess: what the user writes, and /language, come first."""
         body: Dict[str, Any] = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
         if language:
             body["metadata"] = {"language": language}

@@ -1,7 +1,7 @@
 """SafeRestInput's checks, without a server (the conversation tests exercise it over HTTP)."""
 import pytest
 
-from gsdoa_nlu.channels import BadRequest, SafeRestInput
+from gsdoa_nlu.channels import HARD_CAP_CHARS, BadRequest, SafeRestInput
 
 
 class FakeRequest:
@@ -54,15 +54,20 @@ def test_button_payloads_pass_unchanged(channel):
     assert channel.prepare_text(payload) == (payload, False)
 
 
-def test_text_is_cleaned_masked_and_capped(channel):
-    text, truncated = channel.prepare_text("<b>call me</b> at 604-555-0187 " + "x" * 2000)
+def test_text_is_cleaned_masked_and_kept_whole_for_the_safety_nets(channel):
+    """The whole message goes on (the nets must see an emergency at the end of a long story); the flag says the
+    classifier will answer from its first 1,000 characters. Only a message past the hard cap is cut."""
+    text, long_story = channel.prepare_text("<b>call me</b> at 604-555-0187 " + "x " * 1000 + "not breathing")
     assert "<b>" not in text and "604-555-0187" not in text
-    assert truncated and len(text) <= 1000
+    assert long_story and text.endswith("not breathing")
+    huge, _ = channel.prepare_text("y" * 50_000)
+    assert len(huge) <= HARD_CAP_CHARS
+    assert channel.prepare_text("short question")[1] is False
 
 
 def test_channel_texts_come_from_data_with_a_safe_last_resort(channel, tmp_path):
     assert "911" in channel.reply_text("no_text")
-    assert "1,000" in channel.reply_text("long_message")
+    assert "1,000" in channel.reply_text("long_message") and "911" in channel.reply_text("long_message")
     missing = SafeRestInput(texts=str(tmp_path / "none.yml"))
     assert "911" in missing.reply_text("service_degraded")
 
@@ -121,9 +126,8 @@ def test_channel_texts_in_the_users_language_or_both_when_unknown(channel):
     assert channel.reply_text("no_text", "fr").startswith("Je n'ai pas vu de mots")
     both = channel.reply_text("service_degraded", None)
     assert "try again" in both and "réessayez" in both
-    assert channel.reply_language("mon chum est pas correct, la police peut-tu venir", None) == "fr"
-    assert channel.reply_language("😶", {"language": "fr-CA"}) == "fr"
-    assert channel.reply_language("😶", None) is None
+    assert channel.reply_language({"language": "fr-CA"}) == "fr"
+    assert channel.reply_language(None) is None  # unknown: the channel's own reply comes in both languages
 
 
 @pytest.mark.parametrize("metadata, expected", [
@@ -135,31 +139,12 @@ def test_channel_language_reads_the_clients_language_code(metadata, expected):
     assert channel_language(metadata) == expected
 
 
-async def test_the_channel_language_counts_only_until_the_conversation_has_one():
-    from rasa.core.tracker_store import InMemoryTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from gsdoa_nlu.channels import has_chosen_language
-
-    store = InMemoryTrackerStore(Domain.empty())
-    assert await has_chosen_language(store, "new") is False
-    await store.save(DialogueStateTracker.from_events("short", [UserUttered("ok", {"name": "affirm"})]))
-    assert await has_chosen_language(store, "short") is False
-    english = UserUttered("can they arrest me", {"name": "legal"},
-                          [{"entity": "language", "value": "en", "start": 0, "end": 0}])
-    await store.save(DialogueStateTracker.from_events("english", [english]))
-    assert await has_chosen_language(store, "english") is True  # a clear message, even without a SlotSet
-    await store.save(DialogueStateTracker.from_events("button", [SlotSet("language", "fr")]))
-    assert await has_chosen_language(store, "button") is True
-
-
 @pytest.mark.parametrize("text, language, expected", [
     ("/greet", "fr", '/greet{"language": "fr"}'),
     ('/inform_place{"province": "QC"}', "fr", '/inform_place{"province": "QC", "language": "fr"}'),
     ('/set_language{"language": "en"}', "fr", '/set_language{"language": "en"}'),  # an explicit choice wins
     ("/greet", None, "/greet"),
-    ("bonjour", "fr", "bonjour"),  # text goes through the NLU, which reads the hint from the metadata
+    ("bonjour", "fr", "bonjour"),  # text goes through the NLU (LanguageDecider reads the metadata)
     ("/greet{not json", "fr", "/greet{not json"),
 ])
 def test_button_payloads_carry_the_first_guess_language(text, language, expected):

@@ -1,18 +1,20 @@
 import pytest
 
 from gsdoa_nlu.patterns import (PatternError, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
-                                place_patterns, term_patterns)
+                                place_patterns, split_entity_id, term_patterns)
 
 SETS = {"NEG": ["not", "nt"]}
 
 
 def test_mini_language_compiles_to_matcher_tokens():
     assert compile_matcher_pattern("@NEG ~breathe", SETS) == [
-        {"LOWER": {"IN": ["not", "nt"]}}, {"LEMMA": {"IN": ["breathe"]}}]
+        {"NORM": {"IN": ["not", "nt"]}}, {"LEMMA": {"IN": ["breathe"]}}]
     assert compile_matcher_pattern("took _{0,2} too much|many", SETS) == [
-        {"LOWER": "took"}, {"OP": "?"}, {"OP": "?"}, {"LOWER": "too"}, {"LOWER": {"IN": ["much", "many"]}}]
-    assert compile_matcher_pattern("just? /od+/", SETS) == [{"LOWER": "just", "OP": "?"},
-                                                             {"LOWER": {"REGEX": "^(?:od+)$"}}]
+        {"NORM": "took"}, {"OP": "?"}, {"OP": "?"}, {"NORM": "too"}, {"NORM": {"IN": ["much", "many"]}}]
+    assert compile_matcher_pattern("just? /od+/", SETS) == [{"NORM": "just", "OP": "?"},
+                                                             {"NORM": {"REGEX": "^(?:od+)$"}}]
+    # pattern words are normalized like the tokens they match: accents, apostrophes, clitics
+    assert compile_matcher_pattern("réveillé n't", SETS) == [{"NORM": "reveille"}, {"NORM": "nt"}]
 
 
 @pytest.mark.parametrize("bad", ["@MISSING word", "_{0,2}", "_{0,40} x", ""])
@@ -29,8 +31,10 @@ def test_project_emergency_patterns_compile(root):
 
 def test_entity_patterns_cover_every_province_with_case_variants(root):
     patterns = place_patterns(load_yaml(root / "data/patterns/places.yml"), str.split)
-    ids = {p["id"] for p in patterns if p["label"] == "province"}
+    ids = {split_entity_id(p["id"])[0] for p in patterns if p["label"] == "province"}
     assert ids == {"BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "NT", "NU"}
+    # case-sensitive aliases ("ON") carry the mark the annotator checks
+    assert any(p["id"] == "ON#cs" for p in patterns)
     surfaces = {p["pattern"] for p in patterns if isinstance(p["pattern"], str)}
     assert {"nova scotia", "Nova Scotia", "NOVA SCOTIA"} <= surfaces
     foreign = {p["id"] for p in patterns if p["label"] == "foreign_place"}

@@ -29,6 +29,7 @@
     }
   };
   const K_SENDER = 'gsdoa.sender', K_LOG = 'gsdoa.log', K_OPEN = 'gsdoa.open', K_LANG = 'gsdoa.lang';
+  const K_GUESSED = 'gsdoa.guessed'; // the conversation that already got the page's language as a first guess
 
   /* ---- configuration: data- attributes of our own <script> tag ---- */
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
@@ -51,7 +52,7 @@
   const store = {
     get: (k) => ss((s) => s.getItem(k)),
     set: (k, v) => ss((s) => s.setItem(k, v)),
-    clear: () => ss((s) => [K_SENDER, K_LOG, K_OPEN, K_LANG].forEach((k) => s.removeItem(k)))
+    clear: () => ss((s) => [K_SENDER, K_LOG, K_OPEN, K_LANG, K_GUESSED].forEach((k) => s.removeItem(k)))
   };
   // Language: the visitor's choice (the FR/EN button), else data-lang, else the page's <html lang>.
   const pick = (value) => (/^fr/i.test(value || '') ? 'fr' : /^en/i.test(value || '') ? 'en' : null);
@@ -237,7 +238,12 @@
     const g = gen;
     inflight = new AbortController();
     try {
-      const data = await call('/webhook', { sender, message: queue[0], input_channel: 'web', metadata: { language: lang } }, inflight);
+      // The page's language is a first guess for a new conversation only: after that, what the visitor writes
+      // (and the FR/EN button, which sends /set_language) decides the language.
+      const body = { sender, message: queue[0], input_channel: 'web' };
+      if (store.get(K_GUESSED) !== sender) body.metadata = { language: lang };
+      const data = await call('/webhook', body, inflight);
+      store.set(K_GUESSED, sender);
       if (g !== gen) return;
       queue.shift();
       delay = 2000;
