@@ -41,11 +41,14 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> List[str]:
-    """Greedy word wrap to a pixel width."""
+    """Greedy word wrap to a pixel width. Only ordinary spaces break a line: a non-breaking space (French « 120 min »,
+    « Nunavut : ») keeps its words together."""
     lines: List[str] = []
     line = ""
-    for word in text.split():
-        attempt = f"{line} {word}".strip()
+    for word in text.split(" "):
+        if not word:
+            continue
+        attempt = f"{line} {word}" if line else word
         if draw.textlength(attempt, font=font) <= width or not line:
             line = attempt
         else:

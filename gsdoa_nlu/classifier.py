@@ -1,20 +1,30 @@
-"""FlatIntentClassifier: one logistic regression over every answer the bot can give, instead of DIET plus five
+"""FlatIntentClassifier: one linear model over every answer the bot can give, instead of DIET plus five
 ResponseSelectors.
 
-Why (measured, docs/benchmarks.md and `python -m ops.compare_classifiers`): on phrasings it has never seen, a
-linear model on TF-IDF words + character n-grams (+ sentence embeddings) generalizes better than DIET on this data,
-trains in seconds instead of minutes, answers in well under a millisecond, and needs no TensorFlow model at run
-time. It predicts the full intent directly ("legal/arrest", "greet"), so the retrieval answers need no selectors:
-it fills Rasa's `response_selector` output itself, which `utter_legal` and the other retrieval actions read.
+Why (measured: `python -m ops.compare_classifiers`, docs/classifier-comparison.md): on phrasings it has never
+seen, a linear model on TF-IDF words + character n-grams + multilingual sentence embeddings generalizes better than
+DIET on this data, trains in well under a minute instead of many, answers in a few milliseconds, and needs no
+TensorFlow model at run time. It predicts the full intent directly ("legal/arrest", "greet"), so retrieval answers
+need no selectors: it fills Rasa's `response_selector` output itself, which `utter_legal` and the other retrieval
+actions read.
 
-Features, per featurizer (Rasa's `alias`): sparse sentence counts become sublinear TF-IDF (idf from the training
-data), each block L2-normalized; dense sentence vectors are L2-normalized and weighted by `dense_weight`.
-The model is stored as plain arrays (numpy .npz + JSON), never pickled.
+It builds its own features from the message's one spaCy parse, in training and at run time alike:
+- words: the tokens' lower-case lemmas, with every token of a place ("Halifax", "nouvelle-écosse") replaced by
+  "__place__" so the model learns "naloxone in __place__" rather than a few town names;
+- characters: char n-grams (1–4, within words) of the same masked text — typos, slang spellings, missing accents;
+- meaning: the message's sentence embedding (gsdoa_nlu/embeddings.py), so English and French that mean the same
+  land close together; it is kept on the message for the semantic emergency layer (SafetyNets).
+Word and character counts become sublinear TF-IDF, each block L2-normalized; the embedding is weighted by
+`dense_weight`. The model is a linear SVM (one-vs-rest; 10x faster to train than logistic regression here, same
+accuracy), its scores turned into probabilities by a softmax whose temperature is fitted by cross-validation, so
+the fallback's confidence threshold means what it says. Everything is stored as plain arrays (.npz + JSON).
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
@@ -24,6 +34,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -35,32 +46,47 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from gsdoa_nlu.embeddings import EmbeddingCache, embed
+from gsdoa_nlu.places import PLACEHOLDER, place_spans
+
 logger = logging.getLogger(__name__)
 RETRIEVAL_DELIMITER = "/"
+EMBEDDING_KEY = "sentence_embedding"  # the message's vector, for the semantic emergency layer
 
 
-def _rows(messages: List[Message], origin: str, sparse: bool) -> Optional[Any]:
-    """The sentence features of one featurizer for all messages, one row each (None if it produced none)."""
-    rows = []
-    for message in messages:
-        getter = message.get_sparse_features if sparse else message.get_dense_features
-        _, sentence = getter(TEXT, [origin])
-        if sentence is None:
-            return None
-        rows.append(sentence.features)
-    if sparse:
-        return sp.vstack([sp.csr_matrix(r) for r in rows]).tocsr().astype(np.float32)
-    return np.vstack([np.asarray(r, dtype=np.float32).reshape(1, -1) for r in rows])
+# ---------------------------------------------------------------------------------------------------------- features
+def masked_tokens(message: Message) -> List[str]:
+    """Lower-case lemmas of the message's tokens, places replaced by the placeholder."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    doc = message.get(SPACY_DOCS[TEXT])
+    spans = place_spans(doc, message.get(TEXT) or "") if doc is not None else []
+    words = []
+    for token in tokens:
+        inside = any(start <= token.start and token.end <= end for start, end in spans)
+        words.append(PLACEHOLDER if inside else (token.lemma or token.text or "").lower())
+    return words
 
 
-def _l2(matrix):
-    if sp.issparse(matrix):
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
-        norms[norms == 0] = 1.0
-        return sp.diags(1.0 / norms) @ matrix
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+def _word_analyzer(words: List[str]) -> List[str]:
+    return words
+
+
+def _vectorizer(analyzer: str, vocabulary: Optional[Dict[str, int]] = None):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if analyzer == "words":
+        return CountVectorizer(analyzer=_word_analyzer, vocabulary=vocabulary)
+    return CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=False, vocabulary=vocabulary,
+                           min_df=1 if vocabulary else 2)
+
+
+def _tfidf(counts, idf: np.ndarray):
+    counts = counts.astype(np.float32)
+    counts.data = np.log1p(counts.data)  # sublinear term frequency
+    weighted = counts @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
     norms[norms == 0] = 1.0
-    return matrix / norms
+    return sp.diags(1.0 / norms) @ weighted
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -69,12 +95,23 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
+def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The softmax temperature that makes cross-validated scores most likely (a one-number calibration)."""
+    best, best_loss = 1.0, np.inf
+    for temperature in np.geomspace(0.5, 50, 60):
+        probabilities = _softmax(scores * temperature)
+        loss = -np.mean(np.log(probabilities[np.arange(len(labels)), labels] + 1e-12))
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FlatIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"sparse_featurizers": [], "dense_featurizers": [], "dense_weight": 1.0, "C": 10.0,
-                "max_iter": 300, "ranking_length": 10, "random_seed": 42}
+        return {"C": 1.0, "dense_weight": 1.5, "embeddings": True, "ranking_length": 10,
+                "calibration_folds": 3, "random_seed": 42, "embedding_cache": "build/embedding-cache"}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  state: Optional[Dict[str, Any]] = None) -> None:
@@ -82,6 +119,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._state = state
+        self._vectorizers: Dict[str, Any] = {}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -89,38 +127,68 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     # ---- features ----------------------------------------------------------------------------------------------
-    def _matrix(self, messages: List[Message], idf: Dict[str, np.ndarray]):
+    def _features(self, messages: List[Message], vectors: Optional[np.ndarray]) -> sp.csr_matrix:
+        words = [masked_tokens(m) for m in messages]
         blocks = []
-        for origin in self._config["sparse_featurizers"]:
-            counts = _rows(messages, origin, sparse=True)
-            if counts is None:
-                raise ValueError(f"featurizer '{origin}' produced no sparse sentence features (check its alias)")
-            counts.data = np.log1p(counts.data)  # sublinear term frequency
-            blocks.append(_l2(counts @ sp.diags(idf[origin])))
-        for origin in self._config["dense_featurizers"]:
-            dense = _rows(messages, origin, sparse=False)
-            if dense is None:
-                raise ValueError(f"featurizer '{origin}' produced no dense sentence features (check its alias)")
-            blocks.append(sp.csr_matrix(_l2(dense) * float(self._config["dense_weight"])))
+        for name, inputs in (("words", words), ("chars", [" ".join(w) for w in words])):
+            vectorizer = self._vectorizers.get(name) or _vectorizer(name, self._state["vocabulary"][name])
+            self._vectorizers[name] = vectorizer
+            blocks.append(_tfidf(vectorizer.transform(inputs), self._state["idf"][name]))
+        if vectors is not None:
+            blocks.append(sp.csr_matrix(vectors * float(self._config["dense_weight"])))
         return sp.hstack(blocks).tocsr()
+
+    def _embeddings(self, messages: List[Message], training: bool = False) -> Optional[np.ndarray]:
+        if not self._config["embeddings"]:
+            return None
+        texts = [m.get(TEXT) or "" for m in messages]
+        if training:
+            cache_dir = os.environ.get("GSDOA_EMBEDDING_CACHE", self._config.get("embedding_cache"))
+            return EmbeddingCache(Path(cache_dir) if cache_dir else None).embed(texts)
+        return embed(texts)
 
     # ---- training ----------------------------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.svm import LinearSVC
 
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
         labels = [e.get_full_intent() for e in examples]
-        idf = {}
-        for origin in self._config["sparse_featurizers"]:
-            counts = _rows(examples, origin, sparse=True)
-            document_frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
-            idf[origin] = (np.log((1 + len(examples)) / (1 + document_frequency)) + 1).astype(np.float32)
-        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]),
-                                   random_state=int(self._config["random_seed"]))
-        model.fit(self._matrix(examples, idf), labels)
-        self._state = {"classes": [str(c) for c in model.classes_], "coef": model.coef_.astype(np.float32),
-                       "intercept": model.intercept_.astype(np.float32), "idf": idf,
-                       "retrieval_intents": sorted(training_data.retrieval_intents)}
+        classes = sorted(set(labels))
+        y = np.array([classes.index(label) for label in labels])
+        words = [masked_tokens(m) for m in examples]
+        vocabulary, idf = {}, {}
+        for name, inputs in (("words", words), ("chars", [" ".join(w) for w in words])):
+            counts = _vectorizer(name).fit(inputs)
+            vocabulary[name] = {term: int(index) for term, index in counts.vocabulary_.items()}
+            document_frequency = np.asarray((counts.transform(inputs) > 0).sum(axis=0)).ravel()
+            idf[name] = (np.log((1 + len(inputs)) / (1 + document_frequency)) + 1).astype(np.float32)
+        self._state = {"vocabulary": vocabulary, "idf": idf}
+        self._vectorizers = {}
+        features = self._features(examples, self._embeddings(examples, training=True))
+
+        def svm() -> LinearSVC:
+            return LinearSVC(C=float(self._config["C"]), random_state=int(self._config["random_seed"]))
+
+        # Temperature from out-of-fold scores: how far apart the scores of right and wrong answers really are.
+        folds = StratifiedKFold(n_splits=int(self._config["calibration_folds"]), shuffle=True,
+                                random_state=int(self._config["random_seed"]))
+        out_of_fold = np.zeros((len(y), len(classes)), dtype=np.float32)
+        counts = np.bincount(y, minlength=len(classes))
+        calibrate = counts.min() >= folds.get_n_splits()
+        if calibrate:
+            for train_index, test_index in folds.split(features, y):
+                fold = svm().fit(features[train_index], y[train_index])
+                scores = np.full((len(test_index), len(classes)), -10.0, dtype=np.float32)
+                scores[:, fold.classes_] = fold.decision_function(features[test_index])
+                out_of_fold[test_index] = scores
+        model = svm().fit(features, y)
+        temperature = fit_temperature(out_of_fold, y) if calibrate else 5.0
+        self._state.update({"classes": classes, "coef": model.coef_.astype(np.float32),
+                            "intercept": model.intercept_.astype(np.float32), "temperature": temperature,
+                            "retrieval_intents": sorted(training_data.retrieval_intents)})
+        logger.debug("FlatIntentClassifier: %d examples, %d answers, temperature %.2f", len(y), len(classes),
+                     temperature)
         self._persist()
         return self._resource
 
@@ -128,29 +196,33 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         state = self._state
         with self._model_storage.write_to(self._resource) as directory:
             np.savez_compressed(directory / "model.npz", coef=state["coef"], intercept=state["intercept"],
-                                **{f"idf_{i}": state["idf"][o] for i, o in enumerate(self._config["sparse_featurizers"])})
-            (directory / "labels.json").write_text(json.dumps(
-                {"classes": state["classes"], "retrieval_intents": state["retrieval_intents"]}), encoding="utf-8")
+                                idf_words=state["idf"]["words"], idf_chars=state["idf"]["chars"])
+            (directory / "model.json").write_text(json.dumps(
+                {"classes": state["classes"], "retrieval_intents": state["retrieval_intents"],
+                 "temperature": state["temperature"], "vocabulary": state["vocabulary"]}, ensure_ascii=False),
+                encoding="utf-8")
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "FlatIntentClassifier":
-        config = {**cls.get_default_config(), **config}
         with model_storage.read_from(resource) as directory:
             arrays = np.load(directory / "model.npz")
-            labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-            state = {"coef": arrays["coef"], "intercept": arrays["intercept"], "classes": labels["classes"],
-                     "retrieval_intents": labels["retrieval_intents"],
-                     "idf": {o: arrays[f"idf_{i}"] for i, o in enumerate(config["sparse_featurizers"])}}
-        return cls(config, model_storage, resource, state)
+            stored = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+            state = {"coef": arrays["coef"], "intercept": arrays["intercept"],
+                     "idf": {"words": arrays["idf_words"], "chars": arrays["idf_chars"]}, **stored}
+        component = cls(config, model_storage, resource, state)
+        if component._config["embeddings"]:
+            embed(["warm-up"])  # load the encoder now, not on a user's first message
+        return component
 
     # ---- prediction --------------------------------------------------------------------------------------------
-    def probabilities(self, messages: List[Message]) -> np.ndarray:
+    def probabilities(self, messages: List[Message], vectors: Optional[np.ndarray]) -> np.ndarray:
         state = self._state
-        scores = self._matrix(messages, state["idf"]) @ state["coef"].T + state["intercept"]
-        return _softmax(np.asarray(scores))
+        scores = self._features(messages, vectors) @ state["coef"].T + state["intercept"]
+        return _softmax(np.asarray(scores) * float(state["temperature"]))
 
-    def _selector(self, full_intent: str, confidence: float, ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
+    @staticmethod
+    def _selector(full_intent: str, confidence: float, ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
         base = full_intent.split(RETRIEVAL_DELIMITER)[0]
         return {
             "response": {"responses": [], PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: full_intent,
@@ -163,7 +235,10 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         if not messages or self._state is None:
             return messages
         classes = self._state["classes"]
-        for message, probabilities in zip(messages, self.probabilities(messages)):
+        vectors = self._embeddings(messages)
+        for index, (message, probabilities) in enumerate(zip(messages, self.probabilities(messages, vectors))):
+            if vectors is not None:
+                message.set(EMBEDDING_KEY, vectors[index])
             order = np.argsort(-probabilities)[: int(self._config["ranking_length"])]
             ranking = [(classes[i], float(probabilities[i])) for i in order]
             full_intent, confidence = ranking[0]

@@ -5,7 +5,7 @@ lower-case lemma and a normalized form). Then:
 - MessageSanitizer (first): strips markup, masks personal details; the classifiers read at most `max_chars` of a
   long story (its questions), the safety nets read all of it.
 - GazetteerAnnotator: the EntityRuler's matches become entities with their canonical ids (B.C. -> BC; Dartmouth ->
-  city + province NS) and places are masked for the classifier ("__place__") — one pass, ids from the match.
+  city + province NS), ids from the match (the classifier masks the same places: gsdoa_nlu/places.py).
 - LanguageDecider: the one language decision (explicit request > the message's own words > the client's first
   guess), emitted as a `language` entity.
 - SafetyNets (last): decides the final intent, safety first — an overdose happening now (patterns, short alarms,
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
@@ -42,8 +43,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from gsdoa_nlu.language import LanguageGuess, lingua_detector
+from gsdoa_nlu.classifier import EMBEDDING_KEY
+from gsdoa_nlu.embeddings import EmbeddingCache
 from gsdoa_nlu.patterns import (CONTEXT_PREFIX, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
                                 split_entity_id)
+from gsdoa_nlu.places import LABELS, trusted_matches
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
 
 EMERGENCY_INTENT = "emergency"
@@ -107,68 +111,32 @@ class MessageSanitizer(GraphComponent):
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False,
                           model_from="SpacyNLP")
 class GazetteerAnnotator(GraphComponent):
-    """The EntityRuler's matches (places, substances, legal situations) as Rasa entities, in one pass over the
-    message's one spaCy parse: the canonical id comes with the match (B.C. -> BC, fent -> fentanyl), a city adds
-    its province, and tokens inside a place are masked as "__place__" for the classifier, so it learns the shape of
-    "im in __place__" instead of a few town names.
-
-    Case-sensitive aliases ("ON", "Hope", "Regina") are trusted only in normally-cased text and not as the first
-    word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
-
-    PLACEHOLDER = "__place__"
-    PLACE_LABELS = ("province", "city")
-    LABELS = ("province", "city", "foreign_place", "substance", "legal_situation")
+    """The EntityRuler's matches (places, substances, legal situations) as Rasa entities, from the message's one
+    spaCy parse: the canonical id comes with the match (B.C. -> BC, fent -> fentanyl) and a city adds its province.
+    Which matches are trusted is decided in gsdoa_nlu/places.py (shared with the classifier's place mask)."""
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "GazetteerAnnotator":
         return cls()
 
-    @staticmethod
-    def _shouting(text: str) -> bool:
-        letters = [c for c in text if c.isalpha()]
-        return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.6
-
-    def entities(self, doc, text: str) -> Tuple[List[Dict[str, Any]], List[Tuple[int, int]]]:
-        """(entities, character spans of places) for one parsed message."""
-        entities, places = [], []
-        shouting = self._shouting(text)
-        for ent in doc.ents:
-            if ent.label_ not in self.LABELS:
-                continue
-            ent_id, case_sensitive = split_entity_id(ent.ent_id_ or ent.text)
-            if case_sensitive and (shouting or not text[: ent.start_char].strip()):
-                continue
-            name = self.__class__.__name__
+    def entities(self, doc, text: str) -> List[Dict[str, Any]]:
+        found = []
+        name = self.__class__.__name__
+        for ent, ent_id in trusted_matches(doc, text):
             if ent.label_ == "city" and ent_id.startswith("city:"):
                 city, province = ent_id[len("city:"):].rsplit("|", 1)
-                entities.append(_entity("city", city, name, ent.start_char, ent.end_char))
-                entities.append(_entity("province", province, name, ent.start_char, ent.end_char))
+                found.append(_entity("city", city, name, ent.start_char, ent.end_char))
+                found.append(_entity("province", province, name, ent.start_char, ent.end_char))
             else:
-                entities.append(_entity(ent.label_, ent_id, name, ent.start_char, ent.end_char))
-            if ent.label_ in self.PLACE_LABELS:
-                places.append((ent.start_char, ent.end_char))
-        return entities, places
-
-    def _annotate(self, message: Message, mask_only: bool = False) -> None:
-        doc = message.get(SPACY_DOCS[TEXT])
-        if doc is None:
-            return
-        entities, places = self.entities(doc, message.get(TEXT) or "")
-        for token in message.get(TOKENS_NAMES[TEXT]) or []:
-            if any(start <= token.start and token.end <= end for start, end in places):
-                token.lemma = self.PLACEHOLDER
-        if not mask_only:
-            _add_entities(message, entities, replace=self.LABELS)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for example in training_data.training_examples:
-            self._annotate(example, mask_only=True)
-        return training_data
+                found.append(_entity(ent.label_, ent_id, name, ent.start_char, ent.end_char))
+        return found
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
-            self._annotate(message)
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is not None:
+                _add_entities(message, self.entities(doc, message.get(TEXT) or ""), replace=LABELS)
         return messages
 
 
@@ -315,7 +283,8 @@ class SafetyNets(_PersistedConfigComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"patterns": "data/patterns/emergency.yml", "distress": "data/patterns/distress.yml",
-                "catalogue": "data/intents.yml", "semantic_threshold": None, "dense_featurizer": None}
+                "catalogue": "data/intents.yml", "semantic_threshold": None,
+                "embedding_cache": "build/embedding-cache"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -343,9 +312,10 @@ class SafetyNets(_PersistedConfigComponent):
                 "distress": compile_emergency_patterns(distress),
                 "audiences": self._compile_groups(distress, "audiences"),
                 "families": families}
-        vectors = [self._dense(m) for m in training_data.intent_examples if m.get(INTENT) == EMERGENCY_INTENT]
-        vectors = [v / np.linalg.norm(v) for v in vectors if v is not None and np.linalg.norm(v)]
-        data["exemplars"] = np.vstack(vectors).round(5).tolist() if vectors else None
+        texts = [m.get(TEXT) for m in training_data.intent_examples if m.get(INTENT) == EMERGENCY_INTENT]
+        if self._config.get("semantic_threshold") is not None and texts:
+            cache = self._config.get("embedding_cache")
+            data["exemplars"] = EmbeddingCache(Path(cache) if cache else None).embed(texts).round(5).tolist()
         return data
 
     @staticmethod
@@ -372,12 +342,11 @@ class SafetyNets(_PersistedConfigComponent):
             self._matchers[name] = matcher
         return self._matchers[name]
 
-    def _dense(self, message: Message) -> Optional[np.ndarray]:
-        origin = self._config.get("dense_featurizer")
-        if not origin:
-            return None
-        _, sentence = message.get_dense_features(TEXT, [origin])
-        return None if sentence is None else np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+    @staticmethod
+    def _dense(message: Message) -> Optional[np.ndarray]:
+        """The message's sentence embedding, computed once by the classifier (gsdoa_nlu/classifier.py)."""
+        vector = message.get(EMBEDDING_KEY)
+        return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
 
     def _exemplar_matrix(self) -> Optional[np.ndarray]:
         if self._exemplars is None and (self._data or {}).get("exemplars"):

