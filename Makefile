@@ -26,7 +26,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py gsdoa_nlu/spacy_components.py gsdoa_nlu/text.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report lock clean
+        test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report review-pack readability lock clean
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -137,6 +137,12 @@ audit: ## Check requirements/lock.txt against public advisories (pip-audit in bu
 	  build/audit-venv/bin/pip install --quiet pip-audit; }
 	build/audit-venv/bin/pip-audit -r requirements/lock.txt --no-deps --disable-pip -s pypi --desc \
 	  --progress-spinner off
+
+review-pack: $(VENV)/.installed ## Build build/review-pack/index.html (+ PDF with chromium): every answer EN/FR, sources, sign-offs
+	$(PY) -m ops.review_pack
+
+readability: $(VENV)/.installed ## Reading level of every answer (Flesch-Kincaid grade EN, Kandel-Moles ease FR)
+	$(PY) -m ops.readability
 
 resources-report: $(VENV)/.installed ## Resource directory: coverage per jurisdiction and kind, oldest entries to re-check
 	$(PY) -m ops.resources_report

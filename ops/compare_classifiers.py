@@ -4,14 +4,16 @@ Writes docs/classifier-comparison.md.
 
     python -m ops.compare_classifiers [--only flat_dense,diet] [--out docs/classifier-comparison.md]
 
-Candidates share everything before the classifier (sanitizer, one spaCy parse, gazetteer, word + char n-gram
-counts) and after it (fallback, language, safety nets):
+Candidates share everything before the classifier (sanitizer, one spaCy parse, gazetteer) and after it (fallback,
+language, safety nets):
 - diet: DIET as configured before this comparison (40 epochs, no transformer) + one ResponseSelector per retrieval
   intent (five TensorFlow models);
 - rasa_lr: Rasa's own LogisticRegressionClassifier (base intents) + one merged ResponseSelector;
-- flat_sparse: gsdoa_nlu.classifier.FlatIntentClassifier (every answer, one logistic regression) on TF-IDF;
-- flat_dense: the same + multilingual sentence embeddings (gsdoa_nlu/embeddings.py).
-Takes ~25 minutes on 2 cores (DIET's training dominates).
+- flat_sparse: gsdoa_nlu.classifier.FlatIntentClassifier (every answer, one linear SVM) on TF-IDF of lemma words
+  and character n-grams;
+- flat_dense: the same + multilingual sentence embeddings (gsdoa_nlu/embeddings.py) — the shipped config.
+The safety nets' semantic layer needs the sentence embedding, so it only runs in flat_dense; the pattern nets run
+in all four. Takes ~25 minutes on 2 cores (DIET's training dominates).
 """
 from __future__ import annotations
 
@@ -42,31 +44,25 @@ SELECTOR = {"name": "ResponseSelector", "epochs": 50, "hidden_layers_sizes": {"t
 
 
 def variants(base: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
-    """The candidate configs, built from config.yml by swapping the classifier (and the embeddings)."""
+    """The candidate configs, built from config.yml by swapping the classifier. Rasa's classifiers need Rasa's
+    featurizers (word and character n-gram counts), ours computes its own features."""
     pipeline = base["pipeline"]
     names = [c["name"] for c in pipeline]
     flat_at = names.index("gsdoa_nlu.classifier.FlatIntentClassifier")
-    embed_at = names.index("gsdoa_nlu.embeddings.SentenceEmbeddingFeaturizer")
-    without_embeddings = [c for i, c in enumerate(pipeline) if i != embed_at]
-    flat_at_sparse = flat_at - 1
+    before, after = copy.deepcopy(pipeline[:flat_at]), copy.deepcopy(pipeline[flat_at + 1:])
+    counts = [{"name": "CountVectorsFeaturizer", "use_lemma": True},
+              {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}]
 
     def config(pipe: List[Dict[str, Any]]) -> Dict[str, Any]:
         cfg = copy.deepcopy(base)
         cfg["pipeline"] = pipe
-        for component in cfg["pipeline"]:
-            if component["name"] == "gsdoa_nlu.components.SafetyNets" and not any(
-                    c["name"].endswith("SentenceEmbeddingFeaturizer") for c in pipe):
-                component.pop("dense_featurizer", None)
         return cfg
 
-    flat_sparse = copy.deepcopy(without_embeddings)
-    flat_sparse[flat_at_sparse] = {**flat_sparse[flat_at_sparse], "dense_featurizers": []}
-    diet = (copy.deepcopy(without_embeddings[:flat_at_sparse]) + [DIET]
-            + [{**SELECTOR, "retrieval_intent": r} for r in RETRIEVAL]
-            + copy.deepcopy(without_embeddings[flat_at_sparse + 1:]))
-    rasa_lr = (copy.deepcopy(without_embeddings[:flat_at_sparse])
-               + [{"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 42}, SELECTOR]
-               + copy.deepcopy(without_embeddings[flat_at_sparse + 1:]))
+    flat = pipeline[flat_at]
+    diet = before + counts + [DIET] + [{**SELECTOR, "retrieval_intent": r} for r in RETRIEVAL] + after
+    rasa_lr = before + counts + [{"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 42},
+                                 SELECTOR] + after
+    flat_sparse = before + [{**flat, "embeddings": False}] + after
     return {"diet": config(diet), "rasa_lr": config(rasa_lr), "flat_sparse": config(flat_sparse),
             "flat_dense": config(copy.deepcopy(pipeline))}
 

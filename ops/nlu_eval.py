@@ -10,7 +10,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 
 def predicted_label(parse: Dict[str, Any]) -> str:
@@ -89,9 +89,11 @@ def lines(path: Path) -> List[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def intent_share(agent, path: Path, intents: tuple) -> Dict[str, Any]:
+def intent_share(agent, path: Path, intents: tuple, training: Optional[List[tuple]] = None) -> Dict[str, Any]:
     """Share of a phrasing list whose final intent (whole pipeline, safety nets included) is one of `intents`, and
-    the lines that aren't: recall for an emergency or crisis list, false alarms for a look-alike list."""
+    the lines that aren't: recall for an emergency or crisis list, false alarms for a look-alike list. With
+    `training` ((intent, text) pairs), also the share on the lines that are not near-copies of a training line of
+    those intents (ops/overlap.py) — the honest figure when a blind list shares a few common phrases."""
     texts = lines(path)
 
     async def run() -> List[str]:
@@ -99,5 +101,14 @@ def intent_share(agent, path: Path, intents: tuple) -> Dict[str, Any]:
 
     names = asyncio.run(run())
     hits = [t for t, n in zip(texts, names) if n in intents]
-    return {"n": len(texts), "share": len(hits) / len(texts) if texts else 0.0,
-            "hits": hits, "misses": [t for t, n in zip(texts, names) if n not in intents]}
+    result = {"n": len(texts), "share": len(hits) / len(texts) if texts else 0.0,
+              "hits": hits, "misses": [t for t, n in zip(texts, names) if n not in intents]}
+    if training is not None:
+        from ops.overlap import overlaps
+
+        seen = {text for _, text, _ in overlaps([(i, t) for t in texts for i in intents], training)}
+        unseen = [(t, n) for t, n in zip(texts, names) if t not in seen]
+        result["near_copies_of_training"] = sorted(seen)
+        result["unseen_n"] = len(unseen)
+        result["unseen_share"] = sum(n in intents for _, n in unseen) / len(unseen) if unseen else 0.0
+    return result

@@ -298,3 +298,39 @@ def test_button_label_training_examples_are_up_to_date():
     from ops.button_labels import OUT, render
 
     assert OUT.read_text(encoding="utf-8") == render()
+
+
+# ---- Readability (ops/readability.py): emergency, crisis and health answers aim at grade 8 or below ----
+def test_reading_level_ignores_sources_links_and_bullets():
+    from ops.readability import reading_text
+
+    text = "Signs:\n• slow breathing\n• blue lips\nSource: Health Canada — https://www.canada.ca/x"
+    assert reading_text(text) == "Signs: slow breathing. blue lips."
+
+
+def test_a_hard_sentence_reads_harder_than_a_plain_one():
+    from ops.readability import measure
+
+    plain = measure("Call 911 now. Give naloxone. Stay with them.", "en")
+    hard = measure("Notwithstanding jurisprudential considerations, constitutional adjudication necessitates "
+                   "comprehensive evaluation of legislative intentionality.", "en")
+    assert plain["meets_target"] and not hard["meets_target"] and plain["grade"] < hard["grade"]
+    assert measure("Appelez le 911. Restez avec la personne.", "fr")["ease"] > measure(
+        "L'interprétation jurisprudentielle constitutionnelle nécessite une évaluation approfondie.", "fr")["ease"]
+
+
+@pytest.mark.parametrize("kind", ["emergency", "crisis"])
+def test_emergency_and_crisis_answers_are_at_grade_8_or_below(kind):
+    from ops.readability import answers
+
+    hard = [(r["name"], r["language"], r["condition"], r["reading"]) for r in answers()
+            if r["kind"] == kind and not r["reading"]["meets_target"]]
+    assert not hard, hard
+
+
+def test_health_answers_are_at_grade_8_or_below():
+    from ops.readability import answers
+
+    hard = [(r["name"], r["language"], r["reading"]) for r in answers()
+            if r["kind"] == "health" and not r["reading"]["meets_target"]]
+    assert not hard, hard
