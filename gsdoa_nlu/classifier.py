@@ -111,7 +111,8 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"C": 1.0, "dense_weight": 1.5, "embeddings": True, "ranking_length": 10,
-                "calibration_folds": 3, "random_seed": 42, "embedding_cache": "build/embedding-cache"}
+                "calibration_folds": 3, "random_seed": 42, "embedding_cache": "build/embedding-cache",
+                "unknown_words_confidence": 0.2}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  state: Optional[Dict[str, Any]] = None) -> None:
@@ -221,6 +222,15 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         scores = self._features(messages, vectors) @ state["coef"].T + state["intercept"]
         return _softmax(np.asarray(scores) * float(state["temperature"]))
 
+    def known_words(self, messages: List[Message]) -> np.ndarray:
+        """How many of each message's words (lemmas, places masked) occur in the training data. A message with
+        none ("xqzv plorbt", a typo'd single word) has only character n-grams and an embedding to go on, which
+        happily pick some answer with confidence: its confidence is capped so the fallback asks instead."""
+        vectorizer = self._vectorizers.get("words") or _vectorizer("words", self._state["vocabulary"]["words"])
+        self._vectorizers["words"] = vectorizer
+        words = [[w for w in masked_tokens(m) if any(c.isalnum() for c in w)] for m in messages]
+        return np.asarray(vectorizer.transform(words).sum(axis=1)).ravel()
+
     @staticmethod
     def _selector(full_intent: str, confidence: float, ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
         base = full_intent.split(RETRIEVAL_DELIMITER)[0]
@@ -236,9 +246,13 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         classes = self._state["classes"]
         vectors = self._embeddings(messages)
+        known = self.known_words(messages)
+        cap = self._config.get("unknown_words_confidence")
         for index, (message, probabilities) in enumerate(zip(messages, self.probabilities(messages, vectors))):
             if vectors is not None:
                 message.set(EMBEDDING_KEY, vectors[index])
+            if cap is not None and known[index] == 0 and probabilities.max() > float(cap):
+                probabilities = probabilities * (float(cap) / probabilities.max())  # same order, lower confidence
             order = np.argsort(-probabilities)[: int(self._config["ranking_length"])]
             ranking = [(classes[i], float(probabilities[i])) for i in order]
             full_intent, confidence = ranking[0]

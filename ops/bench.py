@@ -3,11 +3,14 @@ one run on this machine. Prints a Markdown table and writes it to docs/benchmark
 
     python -m ops.bench [--out docs/benchmarks.md] [--skip-default | --reuse-default]
 
-Measured for each config: training time, intent macro-F1 / accuracy on the held-out splits, English
-(tests/nlu/heldout.yml) and French (tests/nlu/heldout_fr.yml), full retrieval intents; emergency recall on
-tests/conversation/emergency_phrasings[_fr].txt (share of REST replies whose first line has 911), REST reply latency p50/p95 with 1 and with 20 concurrent users,
-messages per second under 20 users, Rasa server RSS, and cold start (process start -> REST channel answers).
-Takes about 30–40 minutes on 2 cores, most of it training the default config.
+Measured for each config: training time (wall clock and CPU), intent macro-F1 / accuracy on the held-out splits
+(tests/nlu/heldout[_fr].yml, written in the style of the training data) and the fresh splits (tests/nlu/fresh_*.yml,
+real phrasings from public sources, never trained on), full retrieval intents; the frozen safety sets
+(tests/frozen/: emergencies and people in crisis recognised, look-alike questions taken for emergencies), through
+the NLU; emergency recall over REST on tests/conversation/emergency_phrasings[_fr].txt (share of replies whose
+first line has 911); REST reply latency p50/p95 with 1 and with 20 concurrent users, messages per second under 20
+users, Rasa server RSS, and cold start (process start -> REST channel answers).
+Takes about 75 minutes on 2 cores, most of it training the default config.
 """
 from __future__ import annotations
 
@@ -34,24 +37,41 @@ from ops.services import QUIET_ENV, ROOT, BotServices, post_message
 
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
 HELD_OUT_FR = ROOT / "tests" / "nlu" / "heldout_fr.yml"
+SPLITS = {"": HELD_OUT, "_fr": HELD_OUT_FR, "_fresh_en": ROOT / "tests" / "nlu" / "fresh_en.yml",
+          "_fresh_fr": ROOT / "tests" / "nlu" / "fresh_fr.yml"}
+FROZEN = {"frozen_emergency_en": ("emergency_en.txt", "emergency"), "frozen_emergency_fr": ("emergency_fr.txt", "emergency"),
+          "frozen_distress_en": ("distress_en.txt", "suicidal"), "frozen_distress_fr": ("distress_fr.txt", "suicidal"),
+          "lookalike_alarms_en": ("lookalikes_en.txt", "emergency"),
+          "lookalike_alarms_fr": ("lookalikes_fr.txt", "emergency")}
 EMERGENCIES = ROOT / "tests" / "conversation" / "emergency_phrasings.txt"
 EMERGENCIES_FR = ROOT / "tests" / "conversation" / "emergency_phrasings_fr.txt"
 DEFAULT_CONFIG = {"recipe": "default.v1", "language": "en", "assistant_id": "bench-default",
                   "pipeline": None, "policies": None}  # empty = Rasa's default (autoconfig), as in `rasa init`
-TARGETS = {"emergency_recall": 1.0, "macro_f1": 0.95, "p50_ratio": 1.2, "rss_mib": 1024, "cold_start_s": 20,
-           "train_s": 180}
+# Issue 13's targets: p50 at 1 user ≤ the default's, messages/s at 20 users ≥ 1.5× the default's, full training
+# ≤ 2 min on 2 cores, cold start ≤ 30 s, RSS ≤ 1.5 GiB, macro-F1 ≥ 0.96 on held-out and fresh, recall 100 %.
+TARGETS = {"emergency_recall": 1.0, "macro_f1": 0.96, "p50_ratio": 1.0, "throughput_ratio": 1.5, "rss_mib": 1536,
+           "cold_start_s": 30, "train_s": 120}
 NINE_ONE_ONE = re.compile(r"(?<!\d)9[- .]?1[- .]?1(?!\d)")
 
 
 def train(config: Path, out_name: str) -> Dict[str, float]:
     out = ROOT / "build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _children_cpu()
     subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--force", "--config", str(config),
                     "--fixed-model-name", out_name, "--out", str(out), "--quiet"],
                    cwd=ROOT, check=True, env={**__import__("os").environ, **QUIET_ENV},
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {"train_s": time.monotonic() - started, "model": str(out / f"{out_name}.tar.gz")}
+    return {"train_s": time.monotonic() - started, "train_cpu_s": _children_cpu() - cpu_before,
+            "model": str(out / f"{out_name}.tar.gz")}
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (training's CPU time, less sensitive to other load)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mib(pid: int) -> float:
@@ -154,14 +174,33 @@ def serve_and_measure(model: str) -> Dict[str, float]:
 def measure(name: str, config: Path) -> Dict[str, float]:
     print(f"[{name}] training…", flush=True)
     result = train(config, f"bench-{name}")
-    print(f"[{name}] trained in {result['train_s']:.0f} s; held-out NLU…", flush=True)
-    report = evaluate_model(Path(result["model"]), HELD_OUT)
-    result.update({"macro_f1": report["macro_f1"], "accuracy": report["accuracy"]})
-    report_fr = evaluate_model(Path(result["model"]), HELD_OUT_FR)
-    result.update({"macro_f1_fr": report_fr["macro_f1"], "accuracy_fr": report_fr["accuracy"]})
-    print(f"[{name}] macro-F1 {report['macro_f1']:.3f} (English), {report_fr['macro_f1']:.3f} (French); serving…",
-          flush=True)
+    print(f"[{name}] trained in {result['train_s']:.0f} s; held-out, fresh and frozen sets…", flush=True)
+    result.update(nlu_measures(Path(result["model"])))
+    print(f"[{name}] macro-F1 {result['macro_f1']:.3f} / {result['macro_f1_fr']:.3f} held-out, "
+          f"{result['macro_f1_fresh_en']:.3f} / {result['macro_f1_fresh_fr']:.3f} fresh (EN / FR); serving…", flush=True)
     result.update(serve_and_measure(result["model"]))
+    return result
+
+
+def nlu_measures(model: Path) -> Dict[str, float]:
+    """Macro-F1 and accuracy on every split, and the frozen safety sets' rates, through the whole NLU pipeline."""
+    from ops.nlu_eval import intent_share, load_agent
+    from ops.overlap import nlu_examples
+
+    agent = load_agent(model)
+    result: Dict[str, float] = {}
+    for suffix, path in SPLITS.items():
+        report = evaluate_model(model, path, agent)
+        result.update({f"macro_f1{suffix}": report["macro_f1"], f"accuracy{suffix}": report["accuracy"],
+                       f"n{suffix}": report["n"]})
+    training = nlu_examples(str(ROOT / "data" / "nlu"))
+    for key, (name, intent) in FROZEN.items():
+        share = intent_share(agent, ROOT / "tests" / "frozen" / name, (intent,),
+                             None if key.startswith("lookalike") else training)
+        result[key] = share["share"]
+        result[f"{key}_n"] = share["n"]
+        if "unseen_share" in share:
+            result[f"{key}_unseen"] = share["unseen_share"]
     return result
 
 
@@ -170,18 +209,29 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
     rows = [
         ("Intent macro-F1, English held-out split", "macro_f1", "{:.3f}", f"≥ {TARGETS['macro_f1']}"),
         ("Intent macro-F1, French held-out split", "macro_f1_fr", "{:.3f}", f"≥ {TARGETS['macro_f1']}"),
+        ("Intent macro-F1, English fresh split", "macro_f1_fresh_en", "{:.3f}", f"≥ {TARGETS['macro_f1']}"),
+        ("Intent macro-F1, French fresh split", "macro_f1_fresh_fr", "{:.3f}", f"≥ {TARGETS['macro_f1']}"),
         ("Intent accuracy, English held-out split", "accuracy", "{:.3f}", ""),
         ("Intent accuracy, French held-out split", "accuracy_fr", "{:.3f}", ""),
+        ("Intent accuracy, English fresh split", "accuracy_fresh_en", "{:.3f}", ""),
+        ("Intent accuracy, French fresh split", "accuracy_fresh_fr", "{:.3f}", ""),
+        ("Frozen emergencies recognised, English (NLU)", "frozen_emergency_en", "{:.1%}", "100 %"),
+        ("Frozen emergencies recognised, French (NLU)", "frozen_emergency_fr", "{:.1%}", "100 %"),
+        ("Frozen crisis messages recognised, English (NLU)", "frozen_distress_en", "{:.1%}", "100 %"),
+        ("Frozen crisis messages recognised, French (NLU)", "frozen_distress_fr", "{:.1%}", "100 %"),
+        ("Look-alike questions taken for emergencies, English", "lookalike_alarms_en", "{:.1%}", "(lower is better)"),
+        ("Look-alike questions taken for emergencies, French", "lookalike_alarms_fr", "{:.1%}", "(lower is better)"),
         ("Emergency recall, English (911 first, REST)", "emergency_recall", "{:.1%}", "100 %"),
         ("Emergency recall, French (911 first, REST)", "emergency_recall_fr", "{:.1%}", "100 %"),
-        ("REST p50, 1 user (ms)", "p50_1_ms", "{:.0f}", f"≤ {TARGETS['p50_ratio']}× default"),
+        ("REST p50, 1 user (ms)", "p50_1_ms", "{:.0f}", "≤ default"),
         ("REST p95, 1 user (ms)", "p95_1_ms", "{:.0f}", ""),
         ("REST p50, 20 users (ms)", "p50_20_ms", "{:.0f}", ""),
         ("REST p95, 20 users (ms)", "p95_20_ms", "{:.0f}", ""),
-        ("Messages/s, 20 users", "msgs_per_s", "{:.1f}", ""),
-        ("Rasa server RSS (MiB)", "rss_mib", "{:.0f}", "≤ 1024"),
-        ("Cold start to REST ready (s)", "cold_start_s", "{:.1f}", "≤ 20"),
-        ("Full training (s)", "train_s", "{:.0f}", "≤ 180"),
+        ("Messages/s, 20 users", "msgs_per_s", "{:.1f}", f"≥ {TARGETS['throughput_ratio']}× default"),
+        ("Rasa server RSS (MiB)", "rss_mib", "{:.0f}", f"≤ {TARGETS['rss_mib']}"),
+        ("Cold start to REST ready (s)", "cold_start_s", "{:.1f}", f"≤ {TARGETS['cold_start_s']}"),
+        ("Full training, wall clock (s)", "train_s", "{:.0f}", f"≤ {TARGETS['train_s']}"),
+        ("Full training, CPU time (s)", "train_cpu_s", "{:.0f}", ""),
     ]
     lines = ["| Measure | Our config | Rasa default config | Target |", "|---|---|---|---|"]
     for label, key, fmt, target in rows:
@@ -192,17 +242,24 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
 
 def verdicts(results: Dict[str, Dict[str, float]]) -> List[str]:
     ours, default = results["ours"], results.get("default")
+    get = lambda key: ours.get(key, float("nan"))  # noqa: E731
     checks = [
-        ("emergency recall 100 % (English and French)",
-         min(ours["emergency_recall"], ours["emergency_recall_fr"]) >= TARGETS["emergency_recall"]),
-        (f"macro-F1 ≥ {TARGETS['macro_f1']} (English)", ours["macro_f1"] >= TARGETS["macro_f1"]),
-        (f"macro-F1 ≥ {TARGETS['macro_f1']} (French)", ours["macro_f1_fr"] >= TARGETS["macro_f1"]),
-        ("RSS ≤ 1 GiB", ours["rss_mib"] <= TARGETS["rss_mib"]),
-        ("cold start ≤ 20 s", ours["cold_start_s"] <= TARGETS["cold_start_s"]),
-        ("training ≤ 3 min", ours["train_s"] <= TARGETS["train_s"]),
+        ("emergency recall over REST 100 % (regression lists, English and French)",
+         min(get("emergency_recall"), get("emergency_recall_fr")) >= TARGETS["emergency_recall"]),
+        ("frozen emergency and crisis sets 100 %", min(get(k) for k in FROZEN if not k.startswith("lookalike")) >= 1.0),
+    ]
+    for suffix, label in (("", "held-out English"), ("_fr", "held-out French"), ("_fresh_en", "fresh English"),
+                          ("_fresh_fr", "fresh French")):
+        checks.append((f"macro-F1 ≥ {TARGETS['macro_f1']} ({label})", get(f"macro_f1{suffix}") >= TARGETS["macro_f1"]))
+    checks += [
+        (f"RSS ≤ {TARGETS['rss_mib']} MiB", get("rss_mib") <= TARGETS["rss_mib"]),
+        (f"cold start ≤ {TARGETS['cold_start_s']} s", get("cold_start_s") <= TARGETS["cold_start_s"]),
+        (f"training ≤ {TARGETS['train_s']} s", get("train_s") <= TARGETS["train_s"]),
     ]
     if default:
-        checks.append(("p50 ≤ 1.2× default", ours["p50_1_ms"] <= TARGETS["p50_ratio"] * default["p50_1_ms"]))
+        checks.append(("p50 at 1 user ≤ the default's", get("p50_1_ms") <= TARGETS["p50_ratio"] * default["p50_1_ms"]))
+        checks.append((f"messages/s at 20 users ≥ {TARGETS['throughput_ratio']}× the default's",
+                       get("msgs_per_s") >= TARGETS["throughput_ratio"] * default["msgs_per_s"]))
     return [f"- {'met' if ok else 'NOT met'}: {label}" for label, ok in checks]
 
 
@@ -225,6 +282,8 @@ def main() -> int:
     args = parser.parse_args()
     results: Dict[str, Dict[str, float]] = {}
     detection = language_detection()
+    # Training from cold, as on a fresh clone: no sentence embeddings cached from earlier runs.
+    shutil.rmtree(ROOT / "build" / "embedding-cache", ignore_errors=True)
     results["ours"] = measure("ours", ROOT / "config.yml")
     previous_default = previous_results(ROOT / args.out).get("default") if args.reuse_default else None
     if previous_default:
@@ -238,7 +297,8 @@ def main() -> int:
     header = (f"# Benchmarks\n\nGenerated by `make bench` (`python -m ops.bench`) on "
               f"{datetime.date.today().isoformat()}, {platform.machine()}, {__import__('os').cpu_count()} cores, "
               f"Python {platform.python_version()}. Both configs trained on the same data (data/), measured in the "
-              f"same run; held-out splits: {HELD_OUT.relative_to(ROOT)}, {HELD_OUT_FR.relative_to(ROOT)}; "
+              f"same run; splits: " + ", ".join(str(p.relative_to(ROOT)) for p in SPLITS.values()) + "; frozen safety "
+              f"sets: tests/frozen/ (never tuned on); "
               f"emergencies: {EMERGENCIES.relative_to(ROOT)}, {EMERGENCIES_FR.relative_to(ROOT)}.{reused}\n\n")
     body = (table(results) + "\n\nTargets (our config):\n" + "\n".join(verdicts(results)) + "\n"
             + "\n## Language detection (per message, gsdoa_nlu/language.py: word lists + lingua)\n\n"

@@ -1,5 +1,7 @@
 """Resource questions by place against the real bot: every jurisdiction's naloxone program, 30+ cities (typos
 included) resolved to their province, the province question when no place is given, and places outside Canada."""
+import re
+
 import pytest
 
 from tests.conftest import load_yaml
@@ -15,7 +17,9 @@ def test_naloxone_in_each_jurisdiction_names_its_program(chat, code):
     reply = chat.say(case["ask"])
     assert NAMES[code] in reply, reply
     assert case["expect"].lower() in reply.lower(), reply
-    assert "Source: " in reply and "(checked " in reply
+    # each entry shows the date of its own source, never the day the directory was built
+    assert "Source: " in reply and re.search(r"\((source as of ([A-Z][a-z]+ )?(\d{1,2}, )?\d{4}|undated source)\)", reply)
+    assert "(checked " not in reply
 
 
 @pytest.mark.parametrize("case", CASES["cities"], ids=[c["ask"] for c in CASES["cities"]])

@@ -61,7 +61,9 @@ def test_french_page_gets_a_french_widget_and_the_language_button_switches_both(
     expect(page.locator(".gsdoa-send")).to_have_text("Send")
     expect(page.locator(".gsdoa-root")).to_have_attribute("lang", "en")
     expect(page.locator(".gsdoa-msg.gsdoa-bot")).not_to_have_count(before, timeout=30_000)
-    expect(last_bot_text(page)).to_contain_text("answer in English")
+    # the bot confirms, then says its last answer (the emergency steps) again in English
+    expect(page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").nth(before)).to_contain_text("answer in English")
+    expect(page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").nth(before + 1)).to_contain_text("Call 911")
     assert page.evaluate("sessionStorage.getItem('gsdoa.lang')") == "en"
     assert page.js_errors == []
 
