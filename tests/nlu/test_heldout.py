@@ -23,8 +23,8 @@ pytestmark = pytest.mark.model
 SPLITS = {"heldout": "heldout.yml", "heldout_fr": "heldout_fr.yml", "fresh_en": "fresh_en.yml",
           "fresh_fr": "fresh_fr.yml"}
 # Measured on 2026-11-30 (docs/benchmarks.md) minus ~0.02.
-MIN_MACRO_F1 = {"heldout": 0.96, "heldout_fr": 0.93, "fresh_en": 0.60, "fresh_fr": 0.74}
-MIN_ACCURACY = {"heldout": 0.95, "heldout_fr": 0.92, "fresh_en": 0.64, "fresh_fr": 0.74}
+MIN_MACRO_F1 = {"heldout": 0.96, "heldout_fr": 0.94, "fresh_en": 0.61, "fresh_fr": 0.69}
+MIN_ACCURACY = {"heldout": 0.95, "heldout_fr": 0.93, "fresh_en": 0.66, "fresh_fr": 0.69}
 # Every intent with at least 3 held-out lines recognises at least this share of them.
 MIN_INTENT_RECALL = 0.5
 # Safety: every emergency in the held-out splits gets the emergency answer.
@@ -32,9 +32,9 @@ MIN_EMERGENCY_RECALL = 1.0
 # Frozen sets: the share that must get the emergency answer / the crisis answer, and the most look-alikes that may
 # get the emergency answer by mistake (measured values, docs/benchmarks.md).
 FROZEN = {
-    "emergency_en.txt": ("emergency", 0.97, "min"), "emergency_fr.txt": ("emergency", 0.95, "min"),
-    "distress_en.txt": ("suicidal", 0.90, "min"), "distress_fr.txt": ("suicidal", 0.84, "min"),
-    "lookalikes_en.txt": ("emergency", 0.15, "max"), "lookalikes_fr.txt": ("emergency", 0.35, "max"),
+    "emergency_en.txt": ("emergency", 0.96, "min"), "emergency_fr.txt": ("emergency", 0.94, "min"),
+    "distress_en.txt": ("suicidal", 0.90, "min"), "distress_fr.txt": ("suicidal", 0.86, "min"),
+    "lookalikes_en.txt": ("emergency", 0.12, "max"), "lookalikes_fr.txt": ("emergency", 0.26, "max"),
 }
 
 
@@ -70,17 +70,17 @@ def test_accuracy(report, split):
     assert report["accuracy"] >= MIN_ACCURACY[split]
 
 
-def test_no_intent_fails_completely_on_the_held_out_splits(report, split):
-    if not split.startswith("heldout"):
-        pytest.skip("the fresh splits have too few lines per intent for a per-intent floor")
-    weak = {name: round(s["recall"], 2) for name, s in report["per_intent"].items()
+@pytest.mark.parametrize("held_out", ["heldout", "heldout_fr"])
+def test_no_intent_fails_completely_on_the_held_out_splits(agent, held_out):
+    """Per intent, on the held-out splits (the fresh splits have too few lines per intent for a floor)."""
+    result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / SPLITS[held_out], agent)
+    weak = {name: round(s["recall"], 2) for name, s in result["per_intent"].items()
             if s["support"] >= 3 and s["recall"] < MIN_INTENT_RECALL}
     assert not weak, weak
 
 
-def test_every_held_out_emergency_is_recognised(report):
-    if "emergency" not in report["per_intent"]:
-        pytest.skip("no emergency lines in this split")
+def test_every_emergency_in_the_splits_is_recognised(report):
+    assert "emergency" in report["per_intent"], "every split has emergency lines"
     assert report["per_intent"]["emergency"]["recall"] >= MIN_EMERGENCY_RECALL, [
         e for e in report["errors"] if e["expected"] == "emergency"]
 
