@@ -5,6 +5,7 @@ Actions never hold answer text themselves; they pick responses and data entries 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, Optional
 
@@ -27,13 +28,26 @@ def sources() -> Dict[str, Dict[str, str]]:
     return load_data_file("sources.yml")["sources"]
 
 
-def source_line(source_ids: Iterable[str]) -> str:
-    """'Source: <title> — <url>' for the first known id (titles in the registry are long; keep the part
-    before the first dash, which names the publisher)."""
+# Pages in French: the URL says so (/fr/, /fra/, lang=fr, …) or the site is French-language.
+FRENCH_PAGE = re.compile(r"/(fr|fra|fr-CA|fr_CA)/|-fr\.aspx|lang=fr|[/.](santepubliqueottawa|virtulexavocats|ordrepsed|"
+                         r"jeunessejecoute|rcmp-grc\.gc\.ca/fr)|988\.ca/fr|phsd\.ca/fr|laws\.justice\.gc\.ca/fra", re.I)
+
+
+def is_french_page(url: str) -> bool:
+    return bool(FRENCH_PAGE.search(url or ""))
+
+
+def source_line(source_ids: Iterable[str], language: Optional[str] = "en") -> str:
+    """'Source: <publisher> — <url>' for the first known id (titles in the registry are long; keep the part
+    before the first dash, which names the publisher). In French: « Source : … », and « (en anglais) » after the
+    publisher when the page is not in French."""
     for source_id in source_ids:
         source = sources().get(source_id)
         if source:
             publisher = source["title"].split(" – ")[0].strip()
+            if language == "fr":
+                note = "" if is_french_page(source["url"]) else " (en anglais)"
+                return f"Source\u00a0: {publisher}{note} — {source['url']}"
             return f"Source: {publisher} — {source['url']}"
     return ""
 

@@ -239,17 +239,19 @@ def validate(directory_dict: Dict[str, Any]) -> List[str]:
 
 # ------------------------------------------------------------------ reply blocks
 
-def format_entry(entry: Dict[str, Any], language: Optional[str] = "en") -> str:
+def format_entry(entry: Dict[str, Any], language: Optional[str] = "en", compact: bool = False) -> str:
     """A short block for a chat reply: name, description, phone/text/web lines, then the source line with the date
-    printed on that source ("source as of …"). Unverified and not-found entries say so on the first line."""
+    printed on that source ("source as of …"). Unverified and not-found entries say so on the first line.
+    `compact` leaves out the description (a national entry shown because the place has none of its own)."""
     fr = (language or "en") == "fr"
     labels = LABELS["fr" if fr else "en"]
     name = (entry.get("name_fr") or entry["name"]) if fr else entry["name"]
     status = entry.get("status")
     flag = labels.get(status) if status in ("unverified", "not_found") else None
     lines = [f"{name} — {flag}" if flag else name]
-    lines.append(entry.get("description_fr") if fr else entry.get("description"))
-    sep = " : " if fr else ": "
+    if not compact:
+        lines.append(entry.get("description_fr") if fr else entry.get("description"))
+    sep = "\u00a0: " if fr else ": "
     if entry.get("address"):
         lines.append(f"{labels['address']}{sep}{entry['address']}")
     phones = _as_list(entry.get("phone"))
@@ -265,12 +267,10 @@ def format_entry(entry: Dict[str, Any], language: Optional[str] = "en") -> str:
         hours = HOURS_FR.get(entry["hours"], entry["hours"]) if fr else entry["hours"]
         lines.append(f"{labels['hours']}{sep}{hours}")
     url = (entry.get("url_fr") or entry.get("url")) if fr else entry.get("url")
-    source = source_line(entry.get("sources") or [])
+    source = source_line(entry.get("sources") or [], "fr" if fr else "en")
     if url and url not in source:
         lines.append(f"{labels['url']}{sep}{url}")
     if source:
-        if fr:
-            source = source.replace("Source: ", "Source : ", 1)
         lines.append(f"{source} {source_as_of(entry.get('sources') or [], language)}")
     return "\n".join(line for line in lines if line)
 

@@ -32,7 +32,18 @@ def province_names() -> Dict[str, Dict[str, str]]:
 def place_name(province: str, city: Optional[str], language: Optional[str]) -> str:
     info = province_names()[province]
     name = info.get("name_fr", info["name"]) if language == "fr" else info["name"]
+    if city and language == "fr":
+        city = city_name_fr(city)
     return f"{city}, {name}" if city else name
+
+
+def city_name_fr(city: str) -> str:
+    """A city's French name where it differs (places.yml `name_fr`: Québec City -> ville de Québec)."""
+    key = city.strip().casefold()
+    for entry in load_data_file("patterns/places.yml").get("cities") or []:
+        if str(entry.get("name", "")).casefold() == key:
+            return entry.get("name_fr") or city
+    return city
 
 
 def kinds_for(intent: Optional[str]) -> List[str]:
@@ -74,7 +85,8 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
             blocks.append(text("no_local_entry", language, kind=kind_name, place=place))
             local = national[:1]
         for entry in local:
-            block = format_entry(entry, language)
+            # a national stand-in is shown short: the answer above already says what it is
+            block = format_entry(entry, language, compact=entry.get("jurisdiction") == NATIONAL)
             if len(blocks) > 1 and sum(map(len, blocks)) + len(block) > budget:
                 break  # the first entry always fits; more only while the reply stays phone-sized
             seen.add(entry["id"])

@@ -21,8 +21,7 @@ URL = re.compile(r"https?://[^\s)\"']+")
 MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
 EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
 SOURCE_LINE = re.compile(r"\nSource(:|\u00a0:) ")
-FRENCH_PAGE = re.compile(r"/(fr|fra|fr-CA|fr_CA)/|-fr\.aspx|lang=fr|[/.](santepubliqueottawa|virtulexavocats|ordrepsed|"
-                         r"jeunessejecoute|rcmp-grc\.gc\.ca/fr)|988\.ca/fr|phsd\.ca/fr|laws\.justice\.gc\.ca/fra", re.I)
+from actions.content import FRENCH_PAGE  # noqa: E402  (one definition, used by the bot too)
 
 
 def response_files():

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from actions.content import is_french_page
 from actions.resources import (ActionLocalResources, ActionPlaceAnswer, local_reply, pending_kinds,
                                province_buttons, province_names)
 from tests.actions.conftest import make_tracker, user_event
@@ -28,7 +29,15 @@ def test_every_jurisdiction_has_a_sourced_local_naloxone_answer(province):
 def test_every_jurisdiction_answers_in_french_too(province):
     reply = local_reply(["naloxone", "health_line"], province, None, "fr")
     assert reply.startswith(f"Pour {province_names()[province].get('name_fr')}")
-    assert "Source : " in reply
+    assert "Source\u00a0: " in reply and "Source : " not in reply        # French typography: no break before « : »
+    for line in (l for l in reply.splitlines() if l.startswith("Source")):
+        url = line.split(" — ")[-1].split(" (source")[0]
+        assert ("(en anglais)" in line) != is_french_page(url), line   # English pages say so, French ones don't
+
+
+def test_a_city_is_named_in_french_in_a_french_reply():
+    reply = local_reply(["naloxone"], "QC", "Québec City", "fr")
+    assert reply.startswith("Pour la ville de Québec, Québec") and "Québec City" not in reply
 
 
 async def test_naloxone_question_with_a_city_gets_that_provinces_program():
