@@ -125,6 +125,15 @@ def test_the_emergency_answer_fits_a_phone_screen_with_911_alone_first_and_the_n
     assert "Good Samaritan" not in text and "bons samaritains" not in text  # the law is the follow-up's job
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_emergency_answer_says_to_give_naloxone_whatever_was_taken(language):
+    """The same meaning in both languages: naloxone even when the drug wasn't an opioid (fentanyl is mixed in)."""
+    (variant,) = [v for _, name, v in all_responses() if name == "utter_emergency" and is_french(v) == (language == "fr")]
+    step = next(line for line in variant["text"].splitlines() if re.search("naloxone", line, re.I))
+    assert re.search(r"whatever they took|quoi que la personne ait pris", step), step
+    assert "fentanyl" in step
+
+
 def test_every_emergency_follow_up_names_the_law_and_its_source():
     follow_ups = [v for _, name, v in all_responses() if name == "utter_emergency_more"]
     kinds = {c["value"] for v in follow_ups for c in v.get("condition") or [] if c["name"] == "emergency_kind"}
