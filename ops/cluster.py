@@ -51,7 +51,7 @@ def render_endpoints(action_url: str, redis_port: int, expiry_seconds: int) -> s
 
 def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Path, telegram_port: Optional[int] = None,
                  telegram_path: str = "/telegram/webhook", rate: int = 10, burst: int = 20,
-                 body_limit: str = "16k") -> str:
+                 body_limit: str = "16k", widget_dir: Path = ROOT / "bot" / "web" / "widget") -> str:
     # max_fails=0: never mark a server down for everyone; each request that meets a dead server goes on to the
     # next one at once (connection refused is instant on loopback), so there is always a live upstream.
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in rasa_ports)
@@ -59,7 +59,20 @@ def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Pat
         run_dir=run_dir, error_log=error_log, port=port, upstream_servers=servers, rate=rate, burst=burst,
         body_limit=body_limit, telegram_path=telegram_path,
         telegram_url=f"http://127.0.0.1:{telegram_port or 9}{telegram_path}",
-        widget_dir=ROOT / "bot" / "web" / "widget")
+        widget_dir=widget_dir)
+
+
+def nginx_home() -> Path:
+    """A directory nginx's workers can read and write whatever the checkout's permissions: run as root, nginx
+    serves files as `nobody`, who can't enter a checkout in a mode-0700 home. It gets a copy of the widget (what
+    nginx serves) and nginx's temp paths; removed by Cluster.stop_all."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="gsdoa-nginx-"))
+    shutil.copytree(ROOT / "bot" / "web" / "widget", home / "widget")
+    for path in [home, *home.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return home
 
 
 class Cluster:
@@ -79,6 +92,7 @@ class Cluster:
         self.rate, self.burst = rate, burst
         self.log_level = log_level
         self.dir = CLUSTER_DIR / str(self.port)
+        self.nginx_home: Optional[Path] = None
         self.processes: Dict[str, subprocess.Popen] = {}
 
     # ---- urls ---------------------------------------------------------------------------------------------
@@ -127,12 +141,18 @@ class Cluster:
                                      "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
                     + (["--cors", *self.cors] if self.cors else []))
 
+    def _nginx_run_dir(self, name: str) -> Path:
+        self.nginx_home = self.nginx_home or nginx_home()
+        run_dir = self.nginx_home / name
+        run_dir.mkdir(mode=0o755, exist_ok=True)
+        return run_dir
+
     def start_nginx(self) -> None:
-        run_dir = self.dir / "nginx"
-        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir = self._nginx_run_dir("nginx")
         config = self.dir / "nginx.conf"
         config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       telegram_port=self.telegram_port, rate=self.rate, burst=self.burst),
+                                       telegram_port=self.telegram_port, rate=self.rate, burst=self.burst,
+                                       widget_dir=self.nginx_home / "widget"),
                           encoding="utf-8")
         self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
                               "-e", str(self.log_path("nginx-startup"))])
@@ -140,11 +160,11 @@ class Cluster:
     def start_extra_nginx(self, rate: int, burst: int) -> str:
         """A second nginx in front of the same servers with other limits (the rate-limit test); its URL."""
         port = free_port()
-        run_dir = self.dir / f"nginx-{port}"
-        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir = self._nginx_run_dir(f"nginx-{port}")
         config = self.dir / f"nginx-{port}.conf"
         config.write_text(render_nginx(port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       rate=rate, burst=burst), encoding="utf-8")
+                                       rate=rate, burst=burst, widget_dir=self.nginx_home / "widget"),
+                          encoding="utf-8")
         name = f"nginx-{port}"
         self._spawn(name, [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
                            "-e", str(self.log_path("nginx-startup"))])
@@ -236,6 +256,9 @@ class Cluster:
         for name in reversed(list(self.processes)):
             self.stop(name)
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.nginx_home:
+            shutil.rmtree(self.nginx_home, ignore_errors=True)
+            self.nginx_home = None
 
     def __enter__(self) -> "Cluster":
         try:
