@@ -10,7 +10,9 @@ test split, once, before any training data was written for them.
 - Items labelled `none` (no intent of ours fits) and the questions listed in EXCLUDED (a different topic than any
   answer of ours — e.g. cannabis record suspensions) are left out of both.
 - Of the rest, about 40 % of each intent (every item whose rank in a stable hash order is 1 or 3 modulo 5) is the
-  fresh split; the rest is training. A fresh item that is nearly a training line of the same intent (ops/overlap.py)
+  fresh split; the rest is training. Re-running keeps every item where it already is (read back from the two
+  output files): an item added to the pool later goes to the fresh split when its own hash is 1 or 3 modulo 5, so
+  no fresh line ever moves into training because another item was added, and no trained line becomes "fresh". A fresh item that is nearly a training line of the same intent (ops/overlap.py)
   goes to training instead: the fresh split must measure understanding, not memory. It is never trained on
   (tests/nlu/test_split.py).
 """
@@ -30,7 +32,25 @@ def stable_rank(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def split(items):
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def previous_assignment(language: str):
+    """(texts already in the fresh split, texts already in training) from the files an earlier run wrote."""
+    found = []
+    for path in (ROOT / "tests" / "nlu" / f"fresh_{language}.yml", ROOT / "data" / "nlu" / f"collected_{language}.yml"):
+        texts = set()
+        if path.exists():
+            import yaml
+
+            for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+                texts |= {_key(example["text"]) for example in block.get("examples") or []}
+        found.append(texts)
+    return found[0], found[1]
+
+
+def split(items, already_fresh=frozenset(), already_training=frozenset()):
     training, fresh = defaultdict(list), defaultdict(list)
     by_intent = defaultdict(list)
     for item in items:
@@ -40,9 +60,15 @@ def split(items):
             training[item["intent"]].append(item)
         else:
             by_intent[item["intent"]].append(item)
+    first_run = not already_fresh and not already_training
     for intent, group in by_intent.items():
         for rank, item in enumerate(sorted(group, key=lambda i: stable_rank(i["text"]))):
-            (fresh if rank % 5 in (1, 3) else training)[intent].append(item)
+            key = _key(item["text"])
+            if key in already_fresh or key in already_training:
+                to_fresh = key in already_fresh
+            else:
+                to_fresh = (rank if first_run else int(stable_rank(item["text"]), 16)) % 5 in (1, 3)
+            (fresh if to_fresh else training)[intent].append(item)
     return training, fresh
 
 
@@ -86,7 +112,7 @@ def move_overlaps(training, fresh, language: str) -> None:
 def main() -> None:
     for language in ("en", "fr"):
         items = [json.loads(line) for line in (ROOT / "data" / "collected" / f"pool_{language}.jsonl").open(encoding="utf-8")]
-        training, fresh = split(items)
+        training, fresh = split(items, *previous_assignment(language))
         move_overlaps(training, fresh, language)
         fresh = {intent: group for intent, group in fresh.items() if group}
         (ROOT / "data" / "nlu" / f"collected_{language}.yml").write_text(render(training, (
