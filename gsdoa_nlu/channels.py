@@ -8,17 +8,30 @@ short message that starts with 911. The whole message goes to the NLU — its sa
 emergency at the end of a long story is found; the classifier answers from the first `max_chars` characters, and
 the user is told so (with the 911 line). The client's language (metadata `language`) is passed on untouched: the
 NLU decides the conversation's language (gsdoa_nlu/components.py, LanguageDecider).
+
+Privacy and security checks (issue 14):
+- Only the button payloads the bot itself offers reach Rasa as `/intent{json}` (PayloadPolicy): a known intent,
+  allow-listed entities paired with their intent, values of the right shape. Anything else that starts with "/" is
+  plain text with the slash removed — cleaned and masked like any text, so Rasa's message parser never sees (or
+  logs) it, and a crafted payload can't set slots, skip the check or have its value echoed back.
+- Client metadata: only allow-listed keys (`language`) are kept; the rest is dropped before anything is stored.
+- "start over" (the restart intent) erases the stored conversation exactly as /forget does.
+- Sender ids starting with `tg-` belong to the Telegram bridge: refused (403) on the public path (nginx sets
+  X-GSDOA-Public there) and, when BRIDGE_SHARED_SECRET is set, refused without the X-GSDOA-Bridge header.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import os
 import re
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import Restarted, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -28,11 +41,30 @@ from gsdoa_nlu.text import clean_user_text, has_words
 
 logger = logging.getLogger(__name__)
 
-# Button payloads: "/intent" or "/intent{json}" — passed on untouched.
+# Button payloads: "/intent" or "/intent{json}" — passed on only when PayloadPolicy accepts them.
 _PAYLOAD = re.compile(r"^/[A-Za-z_][\w]*(\{.{0,300}\})?$", re.S)
+_PAYLOAD_PARTS = re.compile(r"^/(?P<intent>[A-Za-z_]\w{0,63})(?P<entities>\{.{0,300}\})?$", re.S)
 _SENDER_MAX = 128
 _INPUT_CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _METADATA_MAX_BYTES = 2048
+# Client metadata kept (everything else is dropped before Rasa stores the message): the widget and the Telegram
+# bridge send only {"language": "fr-CA"}.
+_METADATA_KEYS = {"language": re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,2}$")}
+# Sender ids of the Telegram bridge: only the bridge (private side, optional shared secret) may use them.
+TELEGRAM_PREFIX = "tg-"
+PUBLIC_HEADER = "X-GSDOA-Public"
+BRIDGE_HEADER = "X-GSDOA-Bridge"
+# Entities a payload may carry, and with which intents (None: any). Their values are checked against the slot's
+# values in the domain (categorical slots) or the gazetteer (city). Derived from the buttons the bot offers
+# (data/responses, actions/, bot/): the language choice, the province list, the check's answers, the emergency.
+PAYLOAD_ENTITIES: Dict[str, Optional[frozenset]] = {
+    "language": None,
+    "province": frozenset({"inform_place"}),
+    "city": frozenset({"inform_place"}),
+    "emergency_kind": frozenset({"emergency"}),
+    "gs_conditions": frozenset({"affirm"}),
+    "gs_warrant": frozenset({"affirm"}),
+}
 # Longest message read at all (nginx refuses bodies over 16 KB; Telegram allows 4,096 characters).
 HARD_CAP_CHARS = 12000
 
@@ -77,6 +109,109 @@ def channel_language(metadata: Optional[Dict[str, Any]]) -> Optional[str]:
     return code if code in ("en", "fr") else None
 
 
+class PayloadPolicy:
+    """Which `/intent{json}` payloads are the bot's own: a domain intent that isn't a retrieval intent (those need
+    the NLU's response selector), at most the allow-listed entities for that intent, each a single string value of
+    the right shape. `canonical()` returns the payload rebuilt from the checked parts, or None."""
+
+    def __init__(self, intents: Any, values: Dict[str, Any]) -> None:
+        self.intents = frozenset(intents)
+        self.values = {name: frozenset(v) for name, v in values.items()}
+        self.city_provinces: Dict[str, str] = {}
+
+    @classmethod
+    def from_files(cls, domain: str = "domain.yml", places: str = "data/patterns/places.yml",
+                   catalogue: str = "data/intents.yml") -> "PayloadPolicy":
+        data = load_yaml(domain)
+        retrieval = {str(name).split("/", 1)[0] for name in (load_yaml(catalogue).get("intents") or {})
+                     if "/" in str(name)}
+        intents = [str(i) for i in data.get("intents") or [] if isinstance(i, str) and i not in retrieval]
+        slots = data.get("slots") or {}
+        values = {name: [str(v) for v in (slots.get(name) or {}).get("values") or []]
+                  for name in PAYLOAD_ENTITIES if name != "city"}
+        policy = cls(intents, values)
+        for city in load_yaml(places).get("cities") or []:
+            if isinstance(city, dict) and city.get("name") and city.get("province"):
+                policy.city_provinces[str(city["name"])] = str(city["province"])
+        return policy
+
+    def _value_ok(self, name: str, value: Any, entities: Dict[str, Any]) -> bool:
+        if not isinstance(value, str):
+            return False
+        if name == "city":
+            province = self.city_provinces.get(value)
+            return province is not None and entities.get("province", province) == province
+        return value in self.values.get(name, ())
+
+    def canonical(self, text: str, language: Optional[str] = None) -> Optional[str]:
+        """The accepted payload (with the client's first-guess language added when it has none), or None."""
+        match = _PAYLOAD_PARTS.match(text.strip())
+        if not match or match.group("intent") not in self.intents:
+            return None
+        intent, raw = match.group("intent"), match.group("entities")
+        try:
+            entities = json.loads(raw) if raw else {}
+        except ValueError:
+            return None
+        if not isinstance(entities, dict) or len(entities) > len(PAYLOAD_ENTITIES):
+            return None
+        for name, value in entities.items():
+            if name not in PAYLOAD_ENTITIES:
+                return None
+            allowed_with = PAYLOAD_ENTITIES[name]
+            if allowed_with is not None and intent not in allowed_with:
+                return None
+            if not self._value_ok(name, value, entities):
+                return None
+        if language in self.values.get("language", ()) and "language" not in entities:
+            entities["language"] = language
+        payload = "/" + intent + (json.dumps(entities, ensure_ascii=False) if entities else "")
+        # The NLU's sanitizer cleans every text again: a payload must come out of it unchanged.
+        return payload if clean_user_text(payload, HARD_CAP_CHARS)[0] == payload else None
+
+
+def as_plain_text(message: str) -> str:
+    """Any text that isn't an accepted payload: cleaned and masked, with no leading "/" (so Rasa's message parser
+    never reads it). Repeated until stable, so cleaning it again (the NLU does) can't uncover a payload."""
+    text = message
+    for _ in range(5):
+        cleaned = clean_user_text(text, HARD_CAP_CHARS)[0].lstrip("/ ")
+        if cleaned == text:
+            break
+        text = cleaned
+    else:
+        text = re.sub(r"[/&<>]", " ", text).strip()  # pathological nesting: drop what could rebuild markup
+    return text
+
+
+def restarted_since_last_message(events: Any) -> bool:
+    """True when the conversation was restarted ("start over") after the user's latest message."""
+    for event in reversed(list(events or [])):
+        if isinstance(event, Restarted):
+            return True
+        if isinstance(event, UserUttered):
+            return False
+    return False
+
+
+def clean_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+    """Only the allow-listed client metadata keys with well-shaped values; None when nothing is left."""
+    if not isinstance(metadata, dict):
+        return None
+    kept = {key: value for key, value in metadata.items()
+            if key in _METADATA_KEYS and isinstance(value, str) and _METADATA_KEYS[key].match(value)}
+    return kept or None
+
+
+def _header(request: Any, name: str) -> Optional[str]:
+    headers = getattr(request, "headers", None) or {}
+    wanted = name.lower()
+    for key, value in headers.items():
+        if str(key).lower() == wanted:
+            return value
+    return None
+
+
 def payload_with_language(text: str, language: Optional[str]) -> str:
     """A button payload skips the NLU components (Rasa reads its intent and entities directly), so a first-guess
     language travels inside it: "/greet" -> '/greet{"language": "fr"}'. Other text is returned unchanged."""
@@ -106,13 +241,22 @@ class SafeRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml") -> None:
+    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml", domain: str = "domain.yml",
+                 places: str = "data/patterns/places.yml", catalogue: str = "data/intents.yml",
+                 bridge_secret: Optional[str] = None) -> None:
         self.max_chars = int(max_chars)
         try:
             self._texts = load_yaml(texts).get("texts", {})
         except OSError:
             logger.warning("Channel texts not found at %s; using the built-in last-resort reply.", texts)
             self._texts = {}
+        try:
+            self.payloads = PayloadPolicy.from_files(domain, places, catalogue)
+        except OSError:
+            logger.warning("Domain or gazetteer not found: no button payload is accepted, all input is text.")
+            self.payloads = PayloadPolicy([], {})
+        secret = bridge_secret if bridge_secret is not None else os.environ.get("BRIDGE_SHARED_SECRET", "")
+        self.bridge_secret = secret.strip()
 
     # ---- request parsing ---------------------------------------------------------------------------------
     def parse(self, request: Request) -> Dict[str, Any]:
@@ -135,15 +279,29 @@ class SafeRestInput(InputChannel):
         metadata = body.get("metadata")
         if not isinstance(metadata, dict) or len(repr(metadata)) > _METADATA_MAX_BYTES:
             metadata = None
-        return {"sender": sender.strip(), "message": message, "input_channel": input_channel, "metadata": metadata}
+        return {"sender": sender.strip(), "message": message, "input_channel": input_channel,
+                "metadata": clean_metadata(metadata)}
 
-    def prepare_text(self, message: str) -> tuple[str, bool]:
-        """Text to hand to Rasa: button payloads unchanged, anything else cleaned (whole, up to HARD_CAP_CHARS).
+    def sender_refusal(self, request: Any, sender: str) -> Optional[str]:
+        """Why this request may not use this sender id (Telegram's ids are the bridge's alone), or None."""
+        if not sender.lower().startswith(TELEGRAM_PREFIX):
+            return None
+        if _header(request, PUBLIC_HEADER) is not None:
+            return "This conversation id is reserved for the Telegram bridge."
+        if self.bridge_secret:
+            given = _header(request, BRIDGE_HEADER) or ""
+            if not hmac.compare_digest(given.encode("utf-8"), self.bridge_secret.encode("utf-8")):
+                return "This conversation id is reserved for the Telegram bridge."
+        return None
+
+    def prepare_text(self, message: str, language: Optional[str] = None) -> tuple[str, bool]:
+        """Text to hand to Rasa: an accepted button payload in its canonical form (with the client's first-guess
+        language), anything else as plain text (cleaned, masked, no leading "/", whole up to HARD_CAP_CHARS).
         The flag says whether the classifier will read only the first `max_chars` characters."""
-        stripped = message.strip()
-        if _PAYLOAD.match(stripped):
-            return stripped, False
-        text, _ = clean_user_text(message, HARD_CAP_CHARS)
+        payload = self.payloads.canonical(message, language)
+        if payload is not None:
+            return payload, False
+        text = as_plain_text(message)
         return text, len(text) > self.max_chars
 
     # ---- replies written by the channel itself ----------------------------------------------------------
@@ -158,6 +316,88 @@ class SafeRestInput(InputChannel):
         """For the channel's own replies (no NLU ran): the client's language, else None (both languages)."""
         return channel_language(metadata)
 
+    # ---- the two routes --------------------------------------------------------------------------------
+    async def forget(self, request: Any) -> HTTPResponse:
+        """Erase one conversation (Telegram /forget, the widget's "Delete conversation")."""
+        try:
+            body = request.json
+        except Exception:
+            body = None
+        sender = body.get("sender") if isinstance(body, dict) else None
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > _SENDER_MAX:
+            return response.json({"error": f'"sender" must be a non-empty string of at most {_SENDER_MAX} '
+                                           'characters.'}, status=400)
+        sender = sender.strip()
+        refusal = self.sender_refusal(request, sender)
+        if refusal:
+            return response.json({"erased": False, "error": refusal}, status=403)
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return response.json({"erased": False, "error": "The bot is still starting."}, status=503)
+        try:
+            async with agent.lock_store.lock(sender):
+                erased = erase_conversation(agent.tracker_store, sender)
+        except Exception:
+            logger.error("Erasing a conversation failed (conversation %s).", _anonymous(sender), exc_info=False)
+            return response.json({"erased": False, "error": "Could not erase the conversation."}, status=503)
+        if not erased:
+            return response.json({"erased": False, "error": "This tracker store can't delete conversations."},
+                                 status=501)
+        return response.json({"erased": True})
+
+    async def erase_if_restarted(self, agent: Any, sender: str) -> bool:
+        """After "start over" (the restart intent, action_restart): delete the stored conversation, under the
+        conversation's lock, exactly as /forget does. True when it was erased."""
+        if agent is None or getattr(agent, "tracker_store", None) is None:
+            return False
+        try:
+            async with agent.lock_store.lock(sender):
+                tracker = await agent.tracker_store.retrieve(sender)
+                if tracker is None or not restarted_since_last_message(tracker.events):
+                    return False
+                return erase_conversation(agent.tracker_store, sender)
+        except Exception:
+            logger.error("Erasing a restarted conversation failed (conversation %s).", _anonymous(sender),
+                         exc_info=False)
+            return False
+
+    async def receive(self, request: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        try:
+            fields = self.parse(request)
+        except BadRequest as error:
+            return response.json({"error": str(error)}, status=400)
+        refusal = self.sender_refusal(request, fields["sender"])
+        if refusal:
+            return response.json({"error": refusal}, status=403)
+
+        metadata = fields["metadata"]
+        language = self.reply_language(metadata)
+        text, truncated = self.prepare_text(fields["message"], channel_language(metadata))
+        if not has_words(text):
+            return response.json([{"recipient_id": fields["sender"],
+                                   "text": self.reply_text("no_text", language)}])
+
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, fields["sender"],
+                                             input_channel=fields["input_channel"],
+                                             metadata=metadata))
+        except (CancelledError, Exception):  # never a 500 and never the user's text in the log
+            logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]),
+                         exc_info=False)
+            return response.json([{"recipient_id": fields["sender"],
+                                   "text": self.reply_text("service_degraded", language)}])
+
+        messages: List[Dict[str, Any]] = list(collector.messages)
+        await self.erase_if_restarted(getattr(request.app.ctx, "agent", None), fields["sender"])
+        if truncated:
+            messages.append({"recipient_id": fields["sender"],
+                             "text": self.reply_text("long_message", language)})
+        if not messages:
+            messages.append({"recipient_id": fields["sender"],
+                             "text": self.reply_text("service_degraded", language)})
+        return response.json(messages)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
@@ -167,63 +407,10 @@ class SafeRestInput(InputChannel):
 
         @webhook.route("/forget", methods=["POST"])
         async def forget(request: Request) -> HTTPResponse:
-            """Erase one conversation (Telegram /forget, the widget's "Delete conversation")."""
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            sender = body.get("sender") if isinstance(body, dict) else None
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > _SENDER_MAX:
-                return response.json({"error": f'"sender" must be a non-empty string of at most {_SENDER_MAX} '
-                                               'characters.'}, status=400)
-            agent = getattr(request.app.ctx, "agent", None)
-            if agent is None or agent.tracker_store is None:
-                return response.json({"erased": False, "error": "The bot is still starting."}, status=503)
-            sender = sender.strip()
-            try:
-                async with agent.lock_store.lock(sender):
-                    erased = erase_conversation(agent.tracker_store, sender)
-            except Exception:
-                logger.error("Erasing a conversation failed (conversation %s).", _anonymous(sender), exc_info=False)
-                return response.json({"erased": False, "error": "Could not erase the conversation."}, status=503)
-            if not erased:
-                return response.json({"erased": False, "error": "This tracker store can't delete conversations."},
-                                     status=501)
-            return response.json({"erased": True})
+            return await self.forget(request)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                fields = self.parse(request)
-            except BadRequest as error:
-                return response.json({"error": str(error)}, status=400)
-
-            text, truncated = self.prepare_text(fields["message"])
-            language = self.reply_language(fields["metadata"])
-            if not has_words(text):
-                return response.json([{"recipient_id": fields["sender"],
-                                       "text": self.reply_text("no_text", language)}])
-
-            metadata = fields["metadata"]
-            text = payload_with_language(text, channel_language(metadata))
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(text, collector, fields["sender"],
-                                                 input_channel=fields["input_channel"],
-                                                 metadata=metadata))
-            except (CancelledError, Exception):  # never a 500 and never the user's text in the log
-                logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]),
-                             exc_info=False)
-                return response.json([{"recipient_id": fields["sender"],
-                                       "text": self.reply_text("service_degraded", language)}])
-
-            messages: List[Dict[str, Any]] = list(collector.messages)
-            if truncated:
-                messages.append({"recipient_id": fields["sender"],
-                                 "text": self.reply_text("long_message", language)})
-            if not messages:
-                messages.append({"recipient_id": fields["sender"],
-                                 "text": self.reply_text("service_degraded", language)})
-            return response.json(messages)
+            return await self.receive(request, on_new_message)
 
         return webhook

@@ -21,9 +21,10 @@ def channel(root):
 
 
 def test_valid_request(channel):
-    fields = channel.parse(FakeRequest({"sender": " u1 ", "message": "hi", "metadata": {"lang": "en"},
+    fields = channel.parse(FakeRequest({"sender": " u1 ", "message": "hi", "metadata": {"language": "fr-CA"},
                                         "input_channel": "telegram"}))
-    assert fields == {"sender": "u1", "message": "hi", "input_channel": "telegram", "metadata": {"lang": "en"}}
+    assert fields == {"sender": "u1", "message": "hi", "input_channel": "telegram",
+                      "metadata": {"language": "fr-CA"}}
 
 
 @pytest.mark.parametrize("body", [None, [], "text", 3, {"message": "hi"}, {"sender": "", "message": "hi"},
@@ -49,7 +50,7 @@ def test_odd_optional_fields_are_dropped(channel):
     assert channel.parse(FakeRequest({"sender": "u", "message": "hi", "metadata": big}))["metadata"] is None
 
 
-def test_button_payloads_pass_unchanged(channel):
+def test_the_bots_own_button_payloads_pass_unchanged(channel):
     payload = '/affirm{"gs_conditions": "possession"}'
     assert channel.prepare_text(payload) == (payload, False)
 
