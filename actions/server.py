@@ -4,7 +4,8 @@ Why not `python -m rasa_sdk` as is: it listens on every interface (0.0.0.0), ans
 500, and its error handler logs the request and sends the request body (the user's conversation) back in the
 reply. Here the server listens on 127.0.0.1 unless SANIC_HOST says otherwise, a request that isn't shaped like
 Rasa's action call gets a clear 400 before any action runs, and a failing action gets a short 400 that names no
-user data; the log says which action failed, never what the user wrote.
+user data; the log says which action failed, never what the user wrote. A compressed body (deflate, which Rasa
+sends, or gzip) is inflated at most to MAX_BODY_BYTES: a small "zip bomb" gets a 413 without being inflated.
 """
 from __future__ import annotations
 
@@ -21,7 +22,29 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 logger = logging.getLogger(__name__)
-MAX_BODY_BYTES = 2_000_000  # a whole tracker; Rasa's real calls are far smaller
+MAX_BODY_BYTES = 2_000_000  # a whole tracker; Rasa's real calls are far smaller (also the inflated size)
+_WBITS = {"deflate": zlib.MAX_WBITS, "gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS}
+
+
+class TooLarge(ValueError):
+    """The body (or what it inflates to) is over MAX_BODY_BYTES."""
+
+
+class UnsupportedEncoding(ValueError):
+    """A Content-Encoding the action server doesn't read."""
+
+
+def inflate(raw: bytes, encoding: str, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Decompress a deflate/gzip body, stopping as soon as it would pass `limit` bytes (TooLarge): the output is
+    never allowed to grow past limit + 1 bytes, whatever the ratio."""
+    inflater = zlib.decompressobj(_WBITS[encoding])
+    out = inflater.decompress(raw, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise TooLarge()
+    out += inflater.flush(limit + 1 - len(out))
+    if len(out) > limit:
+        raise TooLarge()
+    return out
 
 
 def action_call_problem(body: Any) -> Optional[str]:
@@ -46,9 +69,34 @@ def action_call_problem(body: Any) -> Optional[str]:
 
 def read_body(request: Request) -> Any:
     raw = request.body or b""
-    if request.headers.get("Content-Encoding") == "deflate":
-        raw = zlib.decompress(raw)
+    encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding in _WBITS:
+        raw = inflate(raw, encoding)
+    elif encoding != "identity":
+        raise UnsupportedEncoding(encoding)
     return json.loads(raw)
+
+
+def check_request(request: Request) -> Optional[Any]:
+    """The error reply for a /webhook call that must not reach the actions (too large, not JSON, wrong shape),
+    or None."""
+    if len(request.body or b"") > MAX_BODY_BYTES:
+        return response.json({"error": "The request is too large."}, status=413)
+    try:
+        body = read_body(request)
+    except TooLarge:
+        return response.json({"error": "The request is too large."}, status=413)
+    except UnsupportedEncoding:
+        return response.json({"error": "Unsupported Content-Encoding."}, status=415)
+    except (ValueError, zlib.error):
+        return response.json({"error": "The body must be JSON."}, status=400)
+    if request.headers.get("Content-Encoding", "").strip().lower() in ("gzip", "x-gzip"):
+        # rasa_sdk's handler reads only deflate (what Rasa sends): a gzip body would not be readable there
+        return response.json({"error": "Unsupported Content-Encoding."}, status=415)
+    problem = action_call_problem(body)
+    if problem:
+        return response.json({"error": problem}, status=400)
+    return None
 
 
 def harden(app: Sanic) -> Sanic:
@@ -56,16 +104,7 @@ def harden(app: Sanic) -> Sanic:
     async def check_action_call(request: Request):
         if request.path != "/webhook" or request.method != "POST":
             return None
-        if len(request.body or b"") > MAX_BODY_BYTES:
-            return response.json({"error": "The request is too large."}, status=413)
-        try:
-            body = read_body(request)
-        except (ValueError, zlib.error):
-            return response.json({"error": "The body must be JSON."}, status=400)
-        problem = action_call_problem(body)
-        if problem:
-            return response.json({"error": problem}, status=400)
-        return None
+        return check_request(request)
 
     @app.exception(Exception)
     async def action_failed(request: Request, exception: Exception):
