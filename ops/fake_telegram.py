@@ -12,7 +12,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -33,6 +33,7 @@ class FakeTelegram:
         self.calls: List[Call] = []
         self.updates: List[Dict[str, Any]] = []
         self._failures: Dict[str, List[Dict[str, Any]]] = {}
+        self.members: Dict[Tuple[int, int], str] = {}  # (chat id, user id) -> status for getChatMember
         self._changed = asyncio.Condition()
         self._message_ids = itertools.count(1000)
         self._runner: Optional[web.AppRunner] = None
@@ -56,9 +57,15 @@ class FakeTelegram:
 
     # ---- test controls ------------------------------------------------------------------------------------
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
-                  description: str = "Too Many Requests: retry after 1") -> None:
+                  description: str = "Too Many Requests: retry after 1", raw: Optional[bytes] = None) -> None:
+        """The next `times` calls of `method` fail: Telegram's error JSON with `status` and `description`, or
+        `raw` as the whole body (e.g. something that isn't JSON, as a broken proxy would answer)."""
         self._failures.setdefault(method, []).extend(
-            [{"status": status, "retry_after": retry_after, "description": description}] * times)
+            [{"status": status, "retry_after": retry_after, "description": description, "raw": raw}] * times)
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember answers: creator, administrator, member (the default), restricted, left, kicked."""
+        self.members[(int(chat_id), int(user_id))] = status
 
     async def queue_update(self, update: Dict[str, Any]) -> None:
         async with self._changed:
@@ -114,6 +121,8 @@ class FakeTelegram:
         if failures:
             failure = failures.pop(0)
             self.calls.append(Call(method + "!failed", params))
+            if failure["raw"] is not None:
+                return web.Response(body=failure["raw"], status=failure["status"], content_type="application/json")
             body = {"ok": False, "error_code": failure["status"], "description": failure["description"]}
             if failure["status"] == 429:
                 body["parameters"] = {"retry_after": failure["retry_after"]}
@@ -153,9 +162,28 @@ class FakeTelegram:
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message
+        if method == "getChatMember":
+            return self._member(int(params.get("chat_id", 0)), int(params.get("user_id", 0)))
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         return True
+
+
+    def _member(self, chat_id: int, user_id: int) -> Dict[str, Any]:
+        status = self.members.get((chat_id, user_id), "member")
+        member: Dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "A"}}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                           "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+                           "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                           "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False})
+        elif status == "restricted":
+            member.update({"is_member": True, "until_date": 0, "can_send_messages": True})
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
 
 class Updates:
@@ -188,14 +216,14 @@ class Updates:
         return {"update_id": update_id, key: message}
 
     def button(self, chat_id: int, data: str, markup: Optional[Dict[str, Any]] = None,
-               language: str = "en") -> Dict[str, Any]:
+               language: str = "en", kind: str = "private", user_id: Optional[int] = None) -> Dict[str, Any]:
         update_id = next(self._ids)
         message = {"message_id": 900000 + update_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": self.chat(chat_id), "text": "…"}
+                   "chat": self.chat(chat_id, kind), "text": "…"}
         if markup:
             message["reply_markup"] = markup
         return {"update_id": update_id,
-                "callback_query": {"id": f"cq{update_id}", "from": self.user(chat_id, language),
+                "callback_query": {"id": f"cq{update_id}", "from": self.user(user_id or chat_id, language),
                                    "chat_instance": "ci", "data": data, "message": message}}
 
     def sticker(self, chat_id: int, **options: Any) -> Dict[str, Any]:

@@ -11,6 +11,8 @@ import logging
 import signal
 import sys
 
+from telegram.error import InvalidToken
+
 from bot.telegram.bridge import ALLOWED_UPDATES, TelegramBridge
 from bot.telegram.logs import configure_logging
 from bot.telegram.settings import ConfigError, Settings
@@ -43,6 +45,10 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
             await bridge.rasa.close()
 
 
+TOKEN_REJECTED = ("Telegram bridge not started: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped or from "
+                  "another bot). Copy the token again from @BotFather (/mybots -> API Token) and restart.")
+
+
 def main() -> int:
     configure_logging()
     try:
@@ -50,9 +56,9 @@ def main() -> int:
     except ConfigError as error:
         print(f"Telegram bridge not started: {error}", file=sys.stderr)
         return 2
+    configure_logging(secrets=settings.secret_values, level=settings.logging_level)
     if settings.sender_key_is_random:
         logger.info("TELEGRAM_SENDER_KEY not set: using a random key, so conversations restart with the bridge.")
-    configure_logging(secrets=[settings.token, settings.webhook_secret or ""])
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -61,7 +67,15 @@ def main() -> int:
             loop.add_signal_handler(signum, stop.set)
         await serve(TelegramBridge(settings), stop)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except InvalidToken:
+        # PTB's message and its chained exception hold the token: print our own sentence, never theirs.
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 3
+    except Exception:  # noqa: BLE001 — logged without exception messages (they can hold URLs with the token)
+        logger.critical("The Telegram bridge stopped on an error.", exc_info=True)
+        return 1
     return 0
 
 

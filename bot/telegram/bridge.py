@@ -7,6 +7,8 @@ button presses and can't be tested offline.
 Safety: whatever goes wrong (Rasa down or slow, Telegram errors), the user gets a message with 911 and the
 overdose line, never silence; /emergency is answered by the bridge itself.
 Privacy: Rasa sees a keyed hash of the chat id, never the Telegram id; nothing here logs message text or ids.
+Abuse: a per-chat rate limit (limits.py) runs before every handler; button data is signed per chat (render.py),
+so a modified client can't send Rasa a payload the bot didn't offer; in groups only admins may /forget.
 """
 from __future__ import annotations
 
@@ -20,13 +22,14 @@ from collections import OrderedDict
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
 
 from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler,
+                          ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot.cards import card_content, card_png
 from bot.telegram import content
+from bot.telegram.limits import ADMIT, WARN, ChatRateLimiter
 from bot.telegram.rasa_client import RasaClient, RasaUnavailable
 from bot.telegram.render import CallbackCodec, Outgoing, button_rows, plan_replies, to_html
 from bot.telegram.settings import Settings
@@ -69,8 +72,10 @@ class ChatLocks:
 class TelegramBridge:
     def __init__(self, settings: Settings, rasa: Optional[RasaClient] = None) -> None:
         self.settings = settings
-        self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
-        self.codec = CallbackCodec()
+        self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout,
+                                       bridge_secret=settings.bridge_secret)
+        self.codec = CallbackCodec(key=settings.callback_key)
+        self.limiter = ChatRateLimiter(settings.chat_rate, settings.chat_burst)
         self.locks = ChatLocks()
         self.chosen_languages: "OrderedDict[str, str]" = OrderedDict()  # sender -> en/fr picked with /language
         # senders whose conversation already got the first language guess (bounded, hashed ids, in memory)
@@ -93,6 +98,7 @@ class TelegramBridge:
             base = self.settings.api_base_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         app = builder.build()
+        app.add_handler(TypeHandler(Update, self.gate), group=-1)  # before every other handler
         commands = {"start": self.on_start, "help": self.on_help, "emergency": self.on_emergency,
                     "resources": self.on_resources, "language": self.on_language, "privacy": self.on_privacy,
                     "forget": self.on_forget}
@@ -137,9 +143,9 @@ class TelegramBridge:
     async def send_text(self, app_bot: Any, chat_id: int, text: str,
                         buttons: Optional[List[Dict[str, str]]] = None) -> Optional[Message]:
         markup = None
-        if buttons:
+        if buttons:  # callback_data signed for this chat only
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(**cell) for cell in row]
-                                           for row in button_rows(buttons, self.codec)])
+                                           for row in button_rows(buttons, self.codec, self.sender_id(chat_id))])
         try:
             return await self._call(app_bot.send_message, chat_id=chat_id, text=to_html(text),
                                     parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW)
@@ -156,7 +162,13 @@ class TelegramBridge:
         await self._call(app_bot.send_photo, chat_id=chat_id, photo=png,
                          caption=card_content(language)["caption"])
 
-    async def deliver(self, app_bot: Any, chat_id: int, replies: List[Dict[str, Any]], language: str) -> None:
+    async def deliver(self, app_bot: Any, chat_id: int, replies: List[Dict[str, Any]], language: str,
+                      in_group: bool = False) -> None:
+        if in_group and any(content.is_check_start(str(reply.get("text") or "")) for reply in replies):
+            # The "Am I protected?" check asks about probation, warrants, what police could see: in a group
+            # everyone reads the answers, so first suggest a private chat with the bot.
+            await self.send_text(app_bot, chat_id, content.text("telegram_group_check_private", language,
+                                                                bot=getattr(app_bot, "username", None) or ""))
         for outgoing in plan_replies(replies):
             await self._send_planned(app_bot, chat_id, outgoing)
         if any(content.is_emergency_answer(str(reply.get("text") or "")) for reply in replies):
@@ -207,7 +219,8 @@ class TelegramBridge:
             if not replies:
                 await self.send_text(context.bot, chat_id, content.text(offline_text, language))
                 return
-            await self.deliver(context.bot, chat_id, replies, language)
+            await self.deliver(context.bot, chat_id, replies, language,
+                               in_group=update.effective_chat.type != ChatType.PRIVATE)
 
     MAX_REMEMBERED_LANGUAGES = 10_000
 
@@ -251,6 +264,35 @@ class TelegramBridge:
             return True
         return bool(bot_username) and f"@{bot_username}".lower() in (message.text or message.caption or "").lower()
 
+    # ---- the per-chat rate limit -----------------------------------------------------------------------------
+    def counts_against_limit(self, update: Update, bot: Any) -> bool:
+        """Updates the bot answers: everything in a private chat, buttons; in groups commands, mentions, replies."""
+        if update.callback_query is not None:
+            return True
+        message = update.effective_message
+        if message is None or update.effective_chat is None:
+            return False
+        if update.effective_chat.type == ChatType.PRIVATE:
+            return True
+        return (message.text or "").startswith("/") or self.addressed_to_bot(update, bot.username, bot.id)
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Before every handler: over the chat's rate -> one friendly "slow down" (with 911), nothing relayed."""
+        chat = update.effective_chat
+        if chat is None or not self.counts_against_limit(update, context.bot):
+            return
+        verdict = self.limiter.check(self.sender_id(chat.id))
+        if verdict == ADMIT:
+            return
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        if verdict == WARN:
+            logger.warning("A chat went over its message rate; it got the slow-down reply.")
+            with contextlib.suppress(TelegramError):
+                await self.send_text(context.bot, chat.id, content.text("telegram_slow_down", self.language(update)))
+        raise ApplicationHandlerStop
+
     # ---- handlers -----------------------------------------------------------------------------------------
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
@@ -290,9 +332,32 @@ class TelegramBridge:
         await self.send_text(context.bot, update.effective_chat.id,
                              content.text("telegram_privacy", self.language(update)))
 
+    async def may_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Optional[bool]:
+        """A group shares one conversation: only its admins may erase it (anyone in a private chat).
+        None when Telegram couldn't say."""
+        chat, message = update.effective_chat, update.effective_message
+        if chat.type == ChatType.PRIVATE:
+            return True
+        if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+            return True  # an anonymous admin writes as the group itself
+        user = update.effective_user
+        if user is None:
+            return False
+        try:
+            member = await self._call(context.bot.get_chat_member, chat_id=chat.id, user_id=user.id)
+        except TelegramError as error:
+            logger.warning("Could not check a member's status for /forget (%s).", type(error).__name__)
+            return None
+        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
     async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Erase the Rasa conversation; the bridge itself keeps nothing about a chat between messages."""
         chat_id, language = update.effective_chat.id, self.language(update)
+        allowed = await self.may_forget(update, context)
+        if not allowed:
+            name = "telegram_forget_failed" if allowed is None else "telegram_forget_admins_only"
+            await self.send_text(context.bot, chat_id, content.text(name, language, bot=context.bot.username or ""))
+            return
         sender = self.sender_id(chat_id)
         async with self.locks.hold(sender):
             erased = await self.rasa.forget(sender)
@@ -308,7 +373,8 @@ class TelegramBridge:
         if query.message is None or update.effective_chat is None:
             return
         language = self.language(update)
-        payload = self.codec.decode(query.data)
+        # Only data this bridge signed for this chat: a modified client can put anything in callback_data.
+        payload = self.codec.decode(query.data, self.sender_id(update.effective_chat.id))
         if payload is None:
             await self.send_text(context.bot, update.effective_chat.id,
                                  content.text("telegram_button_expired", language))

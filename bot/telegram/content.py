@@ -47,9 +47,14 @@ def text(name: str, language: str = "en", **values: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+def _core_responses() -> Dict[str, List[Dict]]:
+    return yaml.safe_load((DATA / "responses" / "core.yml").read_text(encoding="utf-8"))["responses"]
+
+
+@functools.lru_cache(maxsize=None)
 def emergency_answers() -> Dict[str, str]:
     """utter_emergency per language — the same words Rasa sends, so /emergency works without Rasa."""
-    responses = yaml.safe_load((DATA / "responses" / "core.yml").read_text(encoding="utf-8"))["responses"]
+    responses = _core_responses()
     answers: Dict[str, str] = {}
     for variant in responses["utter_emergency"]:
         conditions = variant.get("condition") or []
@@ -71,3 +76,16 @@ def _emergency_first_lines() -> frozenset:
 def is_emergency_answer(reply: str) -> bool:
     """True when a Rasa reply is the emergency answer (it then gets the overdose-response card)."""
     return reply.strip().splitlines()[0].strip() in _emergency_first_lines() if reply.strip() else False
+
+
+@functools.lru_cache(maxsize=None)
+def _check_start_lines() -> frozenset:
+    """First lines of the "Am I protected?" check's intro and first question, in every language."""
+    responses = _core_responses()
+    return frozenset(variant["text"].strip().splitlines()[0].strip()
+                     for name in ("utter_check_intro", "utter_ask_gs_involved") for variant in responses[name])
+
+
+def is_check_start(reply: str) -> bool:
+    """True when a Rasa reply starts the check (in a group, the bridge then suggests a private chat)."""
+    return reply.strip().splitlines()[0].strip() in _check_start_lines() if reply.strip() else False

@@ -1,10 +1,14 @@
-"""Talks to the Rasa server's REST channel (the only way the bridge reaches the bot)."""
+"""Talks to the Rasa server's REST channel (the only way the bridge reaches the bot).
+
+In the cluster that is nginx's private loopback server (no per-IP rate limit, not marked public); in production
+the Rasa Service directly."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 import httpx
 
+BRIDGE_HEADER = "X-GSDOA-Bridge"
 INPUT_CHANNEL = "telegram"  # lets responses have Telegram-specific variants (`channel: telegram`)
 
 
@@ -13,9 +17,13 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 10.0, client: Optional[httpx.AsyncClient] = None) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, client: Optional[httpx.AsyncClient] = None,
+                 bridge_secret: Optional[str] = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._client = client or httpx.AsyncClient(timeout=timeout,
+        # X-GSDOA-Bridge: the REST channel accepts `tg-` sender ids only from the bridge (it checks this secret
+        # when BRIDGE_SHARED_SECRET is set there too, and refuses them on nginx's public route in any case).
+        headers = {BRIDGE_HEADER: bridge_secret} if bridge_secret else {}
+        self._client = client or httpx.AsyncClient(timeout=timeout, headers=headers,
                                                    limits=httpx.Limits(max_connections=64,
                                                                        max_keepalive_connections=32))
 

@@ -3,8 +3,11 @@
 Pure functions, no network: what is sent is decided here and tested without Telegram."""
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import html
+import secrets
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -89,37 +92,55 @@ def plan_replies(messages: List[Dict[str, Any]]) -> List[Outgoing]:
 
 
 class CallbackCodec:
-    """Button payloads <-> Telegram callback_data (1-64 bytes).
+    """Button payloads <-> Telegram callback_data (1-64 bytes), signed: a modified client can send any
+    callback_data it likes, so only data this bridge made, for this chat, is accepted.
 
-    Payloads that fit are sent as they are (a restart of the bridge doesn't break old buttons). Longer ones get a
-    short digest key, remembered in a bounded table of bot-authored payloads (never user text)."""
+    The data is a tag (HMAC-SHA256 of the chat's sender id and the payload, truncated) followed by the payload
+    when both fit in 64 bytes. Longer payloads get a longer tag as their key, remembered in a bounded table of
+    bot-authored payloads (never user text). Data with a wrong tag, from another chat, or unknown -> None."""
 
     PREFIX = "#"
+    TAG_CHARS = 12        # 72 bits: guessing one by pressing buttons would take longer than the universe has
+    KEY_CHARS = 32
 
-    def __init__(self, capacity: int = 5000) -> None:
+    def __init__(self, key: Optional[bytes] = None, capacity: int = 5000) -> None:
+        self.key = key or secrets.token_bytes(32)
         self.capacity = capacity
         self._long: "OrderedDict[str, str]" = OrderedDict()
 
-    def encode(self, payload: str) -> str:
-        if payload and len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith(self.PREFIX):
-            return payload
-        key = self.PREFIX + hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+    def _tag(self, scope: str, payload: str, chars: int) -> str:
+        mac = hmac.new(self.key, scope.encode("utf-8") + b"\x00" + payload.encode("utf-8"), hashlib.sha256)
+        return base64.urlsafe_b64encode(mac.digest()).decode("ascii")[:chars]
+
+    def encode(self, payload: str, scope: str = "") -> str:
+        inline = self._tag(scope, payload, self.TAG_CHARS) + payload
+        if payload and len(inline.encode("utf-8")) <= MAX_CALLBACK_BYTES:
+            return inline
+        key = self.PREFIX + self._tag(scope, payload, self.KEY_CHARS)
         self._long[key] = payload
         self._long.move_to_end(key)
         while len(self._long) > self.capacity:
             self._long.popitem(last=False)
         return key
 
-    def decode(self, data: Optional[str]) -> Optional[str]:
-        """The payload for a pressed button, or None when it is unknown (e.g. from before a restart)."""
+    def decode(self, data: Optional[str], scope: str = "") -> Optional[str]:
+        """The payload of a pressed button, or None when the data isn't ours for this chat (forged, modified,
+        from another chat) or is no longer known (a long payload from before a restart)."""
         if not data:
             return None
         if data.startswith(self.PREFIX):
-            return self._long.get(data)
-        return data
+            payload = self._long.get(data)
+            if payload is None or not hmac.compare_digest(data[1:], self._tag(scope, payload, self.KEY_CHARS)):
+                return None
+            return payload
+        tag, payload = data[:self.TAG_CHARS], data[self.TAG_CHARS:]
+        if not payload or not hmac.compare_digest(tag.encode("utf-8"),
+                                                  self._tag(scope, payload, self.TAG_CHARS).encode("ascii")):
+            return None
+        return payload
 
 
-def button_rows(buttons: List[Dict[str, str]], codec: CallbackCodec) -> List[List[Dict[str, str]]]:
+def button_rows(buttons: List[Dict[str, str]], codec: CallbackCodec, scope: str = "") -> List[List[Dict[str, str]]]:
     """One button per row (titles stay readable on a phone); titles shortened to fit."""
     rows = []
     for button in buttons:
@@ -127,5 +148,5 @@ def button_rows(buttons: List[Dict[str, str]], codec: CallbackCodec) -> List[Lis
         if len(title) > MAX_BUTTON_TITLE:
             title = title[:MAX_BUTTON_TITLE - 1] + "…"
         payload = str(button.get("payload") or button["title"])
-        rows.append([{"text": title, "callback_data": codec.encode(payload)}])
+        rows.append([{"text": title, "callback_data": codec.encode(payload, scope)}])
     return rows

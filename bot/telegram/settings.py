@@ -1,6 +1,9 @@
 """The bridge's settings, all from environment variables (documented in the README's Telegram section)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
 import re
 import secrets
@@ -29,6 +32,16 @@ class Settings:
     webhook_url: Optional[str] = None      # public HTTPS URL Telegram posts to (443, 80, 88 or 8443)
     webhook_secret: Optional[str] = None   # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token
     api_base_url: Optional[str] = None     # a local Bot API server (or the tests' fake)
+    chat_rate: float = 2.0                 # messages per second one chat may send on average …
+    chat_burst: int = 5                    # … and at once; more get one "slow down" reply (bot/telegram/limits.py)
+    bridge_secret: Optional[str] = None    # sent to Rasa as X-GSDOA-Bridge (the REST channel checks it when set)
+    log_level: str = "INFO"                # the bridge's own logger; third-party loggers stay at WARNING
+
+    @property
+    def callback_key(self) -> bytes:
+        """The key signing button data (derived from the sender key, so buttons survive a restart when the
+        sender key is configured)."""
+        return hmac.new(self.sender_key, b"gsdoa telegram callback_data", hashlib.sha256).digest()
 
     def __repr__(self) -> str:  # never print secrets, even by accident
         return (f"Settings(mode={self.mode!r}, rasa_url={self.rasa_url!r}, webhook_listen={self.webhook_listen!r}, "
@@ -54,8 +67,16 @@ class Settings:
         try:
             timeout = float(env.get("TELEGRAM_RASA_TIMEOUT", "10"))
             port = int(env.get("TELEGRAM_WEBHOOK_PORT", "8443"))
+            chat_rate = float(env.get("TELEGRAM_CHAT_RATE", "2"))
+            chat_burst = int(env.get("TELEGRAM_CHAT_BURST", "5"))
         except ValueError as error:
-            raise ConfigError(f"TELEGRAM_RASA_TIMEOUT / TELEGRAM_WEBHOOK_PORT must be numbers ({error}).") from error
+            raise ConfigError("TELEGRAM_RASA_TIMEOUT, TELEGRAM_WEBHOOK_PORT, TELEGRAM_CHAT_RATE and "
+                              "TELEGRAM_CHAT_BURST must be numbers.") from error
+        if chat_rate <= 0 or chat_burst < 1:
+            raise ConfigError("TELEGRAM_CHAT_RATE must be > 0 and TELEGRAM_CHAT_BURST >= 1.")
+        log_level = env.get("TELEGRAM_LOG_LEVEL", "INFO").strip().upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError("TELEGRAM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
         url = (env.get("TELEGRAM_WEBHOOK_URL") or "").strip() or None
         if mode == "webhook":
@@ -68,4 +89,15 @@ class Settings:
                    rasa_timeout=timeout, sender_key=key, sender_key_is_random=random_key,
                    webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"), webhook_port=port,
                    webhook_path=env.get("TELEGRAM_WEBHOOK_PATH", "telegram").strip("/"), webhook_url=url,
-                   webhook_secret=secret, api_base_url=env.get("TELEGRAM_API_BASE_URL") or None)
+                   webhook_secret=secret, api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+                   chat_rate=chat_rate, chat_burst=chat_burst,
+                   bridge_secret=env.get("BRIDGE_SHARED_SECRET") or None, log_level=log_level)
+
+    @property
+    def secret_values(self) -> list:
+        """What must never appear in a log line."""
+        return [s for s in (self.token, self.webhook_secret, self.bridge_secret) if s]
+
+    @property
+    def logging_level(self) -> int:
+        return getattr(logging, self.log_level)

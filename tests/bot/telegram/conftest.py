@@ -66,8 +66,10 @@ class Harness:
 
 
 def settings_for(telegram: FakeTelegram, rasa_url: str, **overrides: Any) -> Settings:
+    # The per-chat rate limit is out of the way here (tests feed updates back to back); test_limits.py checks
+    # the shipped defaults.
     values = dict(token=TOKEN, rasa_url=rasa_url, rasa_timeout=2.0, sender_key=b"k" * 32,
-                  api_base_url=telegram.url)
+                  api_base_url=telegram.url, chat_rate=1000.0, chat_burst=1000)
     values.update(overrides)
     return Settings(**values)
 

@@ -17,8 +17,9 @@ async def test_start_relays_greet_with_the_telegram_channel_and_a_hashed_sender(
     assert body["sender"].startswith("tg-") and str(CHAT) not in body["sender"]
     sent = harness.telegram.sent(CHAT)
     assert sent[0].params["parse_mode"] == "HTML"
-    assert sent[0].params["reply_markup"]["inline_keyboard"][0][0] == {"text": "Am I protected?",
-                                                                         "callback_data": "/check_protection"}
+    button = sent[0].params["reply_markup"]["inline_keyboard"][0][0]
+    assert button["text"] == "Am I protected?"
+    assert harness.bridge.codec.decode(button["callback_data"], body["sender"]) == "/check_protection"
 
 
 async def test_typing_is_shown_while_rasa_takes_its_time(harness):
@@ -67,10 +68,15 @@ async def test_emergency_command_in_french_for_a_french_telegram_user(harness):
     assert harness.telegram.sent_texts(CHAT)[0].startswith("🚨 Appelez le 911")
 
 
+def signed(harness, payload, chat=CHAT):
+    return harness.bridge.codec.encode(payload, harness.bridge.sender_id(chat))
+
+
 async def test_button_press_is_answered_echoed_and_relayed(harness):
-    markup = {"inline_keyboard": [[{"text": "Am I protected?", "callback_data": "/check_protection"}]]}
+    data = signed(harness, "/check_protection")
+    markup = {"inline_keyboard": [[{"text": "Am I protected?", "callback_data": data}]]}
     harness.rasa.reply = lambda body: [{"text": "Were you at the overdose?"}]
-    await harness.feed(harness.updates.button(CHAT, "/check_protection", markup))
+    await harness.feed(harness.updates.button(CHAT, data, markup))
     assert len(harness.telegram.called("answerCallbackQuery")) == 1
     assert harness.telegram.sent_texts(CHAT)[:2] == ["➡️ Am I protected?", "Were you at the overdose?"]
     assert harness.rasa.received[0]["message"] == "/check_protection"
@@ -165,8 +171,9 @@ async def test_forget_erases_the_rasa_conversation(harness):
 async def test_language_offers_both_languages_as_buttons(harness):
     await harness.feed(harness.updates.message(CHAT, "/language"))
     keyboard = harness.telegram.sent(CHAT)[0].params["reply_markup"]["inline_keyboard"]
-    assert [row[0]["callback_data"] for row in keyboard] == ['/set_language{"language":"en"}',
-                                                              '/set_language{"language":"fr"}']
+    sender = harness.bridge.sender_id(CHAT)
+    assert [harness.bridge.codec.decode(row[0]["callback_data"], sender) for row in keyboard] == [
+        '/set_language{"language":"en"}', '/set_language{"language":"fr"}']
 
 
 async def test_privacy_and_help_and_resources(harness):
@@ -222,7 +229,7 @@ async def test_the_users_telegram_language_goes_to_rasa_as_a_first_guess(harness
 async def test_choosing_french_with_the_language_button_switches_the_bridges_own_texts(harness):
     await harness.feed(harness.updates.message(CHAT, "/language"))
     markup = harness.telegram.sent(CHAT)[0].params["reply_markup"]
-    await harness.feed(harness.updates.button(CHAT, '/set_language{"language":"fr"}', markup))
+    await harness.feed(harness.updates.button(CHAT, markup["inline_keyboard"][1][0]["callback_data"], markup))
     assert harness.rasa.received[-1]["message"] == '/set_language{"language":"fr"}'
     await harness.feed(harness.updates.button(CHAT, "#0123456789abcdef"))
     assert harness.telegram.sent_texts(CHAT)[-1].startswith("Ce bouton n'est plus disponible")

@@ -61,30 +61,52 @@ def test_buttons_without_text_still_get_a_message():
     assert planned[0].text and planned[0].buttons
 
 
+CHAT_A, CHAT_B = "tg-" + "a" * 32, "tg-" + "b" * 32
+
+
 def test_callback_data_fits_64_bytes_and_round_trips():
     codec = CallbackCodec()
     short, long = "/check_protection", "what is the difference between decriminalization and the good samaritan act"
-    assert codec.encode(short) == short
-    encoded = codec.encode(long)
-    assert len(encoded.encode("utf-8")) <= MAX_CALLBACK_BYTES
-    assert codec.decode(encoded) == long and codec.decode(short) == short
+    encoded_short, encoded_long = codec.encode(short, CHAT_A), codec.encode(long, CHAT_A)
+    assert encoded_short.endswith(short) and encoded_short != short  # signed, payload readable
+    assert all(len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES for data in (encoded_short, encoded_long))
+    assert codec.decode(encoded_long, CHAT_A) == long and codec.decode(encoded_short, CHAT_A) == short
 
 
 def test_multibyte_payloads_are_measured_in_bytes():
     codec = CallbackCodec()
     payload = "é" * 40  # 80 bytes
-    encoded = codec.encode(payload)
-    assert len(encoded.encode("utf-8")) <= MAX_CALLBACK_BYTES and codec.decode(encoded) == payload
+    encoded = codec.encode(payload, CHAT_A)
+    assert len(encoded.encode("utf-8")) <= MAX_CALLBACK_BYTES and codec.decode(encoded, CHAT_A) == payload
 
 
 def test_unknown_or_evicted_keys_decode_to_none():
     codec = CallbackCodec(capacity=2)
-    first = codec.encode("x" * 100)
-    codec.encode("y" * 100)
-    codec.encode("z" * 100)
-    assert codec.decode(first) is None and codec.decode("#nope") is None and codec.decode(None) is None
+    first = codec.encode("x" * 100, CHAT_A)
+    codec.encode("y" * 100, CHAT_A)
+    codec.encode("z" * 100, CHAT_A)
+    assert codec.decode(first, CHAT_A) is None and codec.decode("#nope", CHAT_A) is None
+    assert codec.decode(None, CHAT_A) is None and codec.decode("", CHAT_A) is None
+
+
+def test_forged_modified_and_other_chats_callback_data_is_refused():
+    codec = CallbackCodec()
+    signed = codec.encode("/affirm", CHAT_A)
+    tag = signed[:CallbackCodec.TAG_CHARS]
+    forged = ["/affirm", '/set_slot{"city":"x"}', "/check_protection", tag + "/deny",  # unsigned or payload swapped
+              tag + '/affirm{"gs_involved": true}', signed[:-1], signed + "x",
+              ("A" if tag[0] != "A" else "B") + signed[1:],                          # one character of the tag changed
+              "#" + tag, "#" + "0" * CallbackCodec.KEY_CHARS]
+    for data in forged:
+        assert codec.decode(data, CHAT_A) is None, data
+    assert codec.decode(signed, CHAT_B) is None                                   # replayed in another chat
+    long = codec.encode("p" * 100, CHAT_A)
+    assert codec.decode(long, CHAT_A) == "p" * 100 and codec.decode(long, CHAT_B) is None
+    assert CallbackCodec().decode(signed, CHAT_A) is None                         # another key (e.g. other bot)
+    assert CallbackCodec(key=codec.key).decode(signed, CHAT_A) == "/affirm"       # same key: survives a restart
 
 
 def test_button_rows_shorten_long_titles():
-    rows = button_rows([{"title": "t" * 100, "payload": "/help"}], CallbackCodec())
-    assert len(rows[0][0]["text"]) <= 60 and rows[0][0]["callback_data"] == "/help"
+    codec = CallbackCodec()
+    rows = button_rows([{"title": "t" * 100, "payload": "/help"}], codec, CHAT_A)
+    assert len(rows[0][0]["text"]) <= 60 and codec.decode(rows[0][0]["callback_data"], CHAT_A) == "/help"
