@@ -4,8 +4,11 @@
 
 Every Rasa server is stateless: conversations (tracker store) and per-conversation locks (lock store) live in
 Redis (deploy/endpoints.production.yml), so nginx can send any message to any server and a crashed server loses
-no conversation. Redis keeps an append-only file under build/cluster/redis so a Redis restart loses nothing
-either; conversations expire after TRACKER_EXPIRY_SECONDS (default 4 hours, PRIVACY.md). Rasa runs without
+no conversation. Redis keeps conversations in memory only (`--save "" --appendonly no`: no snapshot, no
+append-only file), so a deleted (/forget) or expired conversation leaves no copy on disk; the price is that a
+Redis restart loses the conversations in progress (they live TRACKER_EXPIRY_SECONDS at most anyway, default 4
+hours, PRIVACY.md). Redis asks for a password (random per run, given to Redis on stdin and to Rasa in its
+environment as REDIS_PASSWORD, never written to a file), as in production. Rasa runs without
 `--enable-api`, at WARNING level (no user text in logs), and nginx exposes only the webhook paths, the widget
 files and /health (deploy/nginx.conf.template). Debian's `redis-server` and `nginx` are used (apt).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -40,13 +44,24 @@ def require_binaries() -> None:
                                 "(apt-get install redis-server nginx).")
 
 
+# Left as ${VAR} in the rendered file: Rasa expands it from its environment (a secret never goes to disk).
+FROM_ENVIRONMENT = {"REDIS_PASSWORD"}
+
+
 def render_endpoints(action_url: str, redis_port: int, expiry_seconds: int) -> str:
-    """deploy/endpoints.production.yml with this machine's values (Rasa would read them from the environment)."""
+    """deploy/endpoints.production.yml with this machine's values (Rasa would read them from the environment);
+    REDIS_PASSWORD stays a ${…} reference that Rasa fills from its environment."""
     values = {"ACTION_SERVER_URL": action_url, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port),
               "TRACKER_EXPIRY_SECONDS": str(expiry_seconds)}
     text = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
-    return re.sub(r'"\$\{(\w+)\}"', lambda m: values[m.group(1)] if m.group(1) != "ACTION_SERVER_URL"
-                  else f'"{values[m.group(1)]}"', text)
+
+    def fill(match: "re.Match[str]") -> str:
+        key, name = match.group(1), match.group(2)
+        if name in FROM_ENVIRONMENT:
+            return match.group(0)
+        return key + (f'"{values[name]}"' if name == "ACTION_SERVER_URL" else values[name])
+
+    return re.sub(r'(?m)^(\s*\w+:\s*)"?\$\{(\w+)\}"?[ \t]*$', fill, text)
 
 
 def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Path, telegram_port: Optional[int] = None,
@@ -75,6 +90,41 @@ def nginx_home() -> Path:
     return home
 
 
+class RedisError(str):
+    """An error reply from Redis ("-ERR …")."""
+
+
+RedisReply = object  # bytes | int | list | None | RedisError
+
+
+def _resp_command(args) -> bytes:
+    parts = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
+
+
+def _resp_read(reader) -> RedisReply:
+    line = reader.readline()
+    if not line:
+        raise ConnectionError("Redis closed the connection")
+    kind, rest = line[:1], line[1:-2]
+    if kind == b"+":
+        return rest
+    if kind == b"-":
+        return RedisError(rest.decode(errors="replace"))
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        size = int(rest)
+        if size < 0:
+            return None
+        data = reader.read(size + 2)
+        return data[:-2]
+    if kind == b"*":
+        size = int(rest)
+        return None if size < 0 else [_resp_read(reader) for _ in range(size)]
+    raise ConnectionError(f"unexpected Redis reply {line[:20]!r}")
+
+
 class Cluster:
     """Redis, the action server, `servers` Rasa servers and nginx; a context manager for tests."""
 
@@ -92,6 +142,8 @@ class Cluster:
         self.rate, self.burst = rate, burst
         self.log_level = log_level
         self.dir = CLUSTER_DIR / str(self.port)
+        self.redis_dir = self.dir / "redis"  # Redis's --dir: stays empty (no snapshot, no append-only file)
+        self.redis_password = secrets.token_hex(16)
         self.nginx_home: Optional[Path] = None
         self.processes: Dict[str, subprocess.Popen] = {}
 
@@ -111,7 +163,8 @@ class Cluster:
         return LOG_DIR / f"cluster-{self.port}-{name}.log"
 
     # ---- processes ----------------------------------------------------------------------------------------
-    def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None) -> None:
+    def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None,
+               stdin_text: Optional[str] = None) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path(name), "a", encoding="utf-8")
         # TICKET_LOCK_LIFETIME: a server killed mid-message leaves its conversation lock in Redis; it expires
@@ -120,15 +173,21 @@ class Cluster:
                "TICKET_LOCK_LIFETIME": "10",
                **(env_extra or {})}
         self.processes[name] = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                                start_new_session=True)
+                                                start_new_session=True,
+                                                stdin=subprocess.PIPE if stdin_text is not None else None)
+        if stdin_text is not None:
+            self.processes[name].stdin.write(stdin_text.encode())
+            self.processes[name].stdin.close()
 
     def start_redis(self) -> None:
-        data = self.dir / "redis"
-        data.mkdir(parents=True, exist_ok=True)
-        self._spawn("redis", [BINARIES["redis"], "--port", str(self.redis_port), "--bind", "127.0.0.1",
-                              "--protected-mode", "yes", "--save", "", "--appendonly", "yes",
-                              "--appendfsync", "everysec", "--dir", str(data), "--daemonize", "no",
-                              "--loglevel", "warning"])
+        # Conversations in memory only: no RDB snapshot (--save ""), no append-only file (--appendonly no), so
+        # nothing of a deleted or expired conversation stays on disk (tests/cluster/test_store.py). The password
+        # is read from stdin ("-": config from stdin), not from the command line or a file.
+        self.redis_dir.mkdir(parents=True, exist_ok=True)
+        self._spawn("redis", [BINARIES["redis"], "-", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                              "--protected-mode", "yes", "--save", "", "--appendonly", "no",
+                              "--dir", str(self.redis_dir), "--daemonize", "no", "--loglevel", "warning"],
+                    stdin_text=f"requirepass {self.redis_password}\n")
 
     def start_actions(self) -> None:
         self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
@@ -139,7 +198,8 @@ class Cluster:
         self._spawn(f"rasa{index}", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
                                      "--port", str(self.rasa_ports[index]), "--interface", "127.0.0.1",
                                      "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
-                    + (["--cors", *self.cors] if self.cors else []))
+                    + (["--cors", *self.cors] if self.cors else []),
+                    {"REDIS_PASSWORD": self.redis_password})
 
     def _nginx_run_dir(self, name: str) -> Path:
         self.nginx_home = self.nginx_home or nginx_home()
@@ -208,17 +268,29 @@ class Cluster:
             time.sleep(0.1)
 
     def redis_command(self, *args: str) -> Optional[str]:
-        """One Redis command with redis-cli-free plain RESP over a socket (returns a simple reply or None)."""
-        import socket
-
+        """One Redis command (authenticated); a simple reply as text ("PONG", "1", an error), None when Redis
+        can't be reached. See redis_call for the full, binary-safe reply."""
         try:
-            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=2) as sock:
-                payload = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
-                sock.sendall(payload.encode())
-                reply = sock.recv(65536).decode(errors="replace")
+            reply = self.redis_call(*args)
         except OSError:
             return None
-        return reply[1:].split("\r\n", 1)[0] if reply[:1] in "+-:" else reply
+        if isinstance(reply, bytes):
+            return reply.decode(errors="replace")
+        if isinstance(reply, RedisError):
+            return str(reply)
+        return None if reply is None else str(reply)
+
+    def redis_call(self, *args: str, db: int = 0) -> "RedisReply":
+        """A Redis command over a plain socket (RESP, no redis-cli), after AUTH and SELECT db. Replies are
+        parsed binary-safe: bytes for strings, int, list, None, RedisError. Raises OSError if Redis is down."""
+        import socket
+
+        with socket.create_connection(("127.0.0.1", self.redis_port), timeout=5) as sock:
+            reader = sock.makefile("rb")
+            for command in (("AUTH", self.redis_password), ("SELECT", str(db)), args):
+                sock.sendall(_resp_command(command))
+                reply = _resp_read(reader)
+            return reply
 
     def start(self) -> "Cluster":
         require_binaries()

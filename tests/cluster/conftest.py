@@ -6,7 +6,8 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from typing import Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import pytest
 
@@ -37,15 +38,57 @@ def text_of(messages: List[Dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages if isinstance(m, dict))
 
 
+# Every sender id and marker word the cluster tests used in this session: the log test
+# (tests/cluster/test_logs.py, run last) checks that none of them reached any log file.
+SENDERS: Set[str] = set()
+MARKERS: Set[str] = set()
+
+
+def marker() -> str:
+    """A word nobody else sends ("mk" + 12 hex digits), remembered for the log test."""
+    word = "mk" + uuid.uuid4().hex[:12]
+    MARKERS.add(word)
+    return word
+
+
+def files_under(*roots: Optional[Path]) -> Iterator[Path]:
+    """Every regular file under the given directories (recursively; missing roots are skipped)."""
+    for root in roots:
+        if root is not None and root.exists():
+            yield from (path for path in sorted(root.rglob("*")) if path.is_file() and not path.is_symlink())
+
+
+def files_containing(words: Iterable[str], *roots: Optional[Path]) -> Dict[str, List[str]]:
+    """{word: [files whose bytes contain it (case-insensitive, binary-safe)]} for the words found anywhere."""
+    words = [w for w in words if w]
+    found: Dict[str, List[str]] = {}
+    for path in files_under(*roots):
+        try:
+            data = path.read_bytes().lower()
+        except OSError:
+            continue
+        for word in words:
+            if word.lower().encode("utf-8") in data:
+                found.setdefault(word, []).append(str(path))
+    return found
+
+
 class Conversation:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.sender = "cl-" + uuid.uuid4().hex[:12]
+        SENDERS.add(self.sender)
 
     def say(self, message: str, url: Optional[str] = None) -> str:
         status, body = post(url or self.cluster.rest_url, {"sender": self.sender, "message": message})
         assert status == 200, (status, body)
         return text_of(body)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The log test reads the logs every other cluster test produced: it runs after them."""
+    last = [item for item in items if item.nodeid.startswith("tests/cluster/test_logs.py")]
+    items[:] = [item for item in items if item not in last] + last
 
 
 @pytest.fixture(scope="session")

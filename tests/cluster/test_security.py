@@ -84,15 +84,4 @@ def test_forget_deletes_the_conversation_from_redis(cluster):
     assert "1/4" in chat.say("can you check if i'm protected")  # a fresh conversation
 
 
-def test_production_logs_hold_no_user_text_and_no_user_ids(cluster):
-    chat = Conversation(cluster)
-    secret = "zebracanyon"  # a word nobody else sends
-    for message in [f"my name is Ann {secret.title()} and can police arrest me",
-                    f"{secret} mon chum respire pu", f"blorp {secret} qwv", "/emergency"]:
-        chat.say(message)
-    post(cluster.rest_url, {"sender": chat.sender, "message": f"{secret} " * 3000})  # 413 at nginx
-    logs = {name: cluster.log_path(name).read_text(encoding="utf-8", errors="replace")
-            for name in list(cluster.processes) + ["nginx-error"] if cluster.log_path(name).exists()}
-    for name, text in logs.items():
-        assert secret not in text.lower(), name
-        assert chat.sender not in text, name
+# The log check (no user text, no sender ids, also during outages and kills) is tests/cluster/test_logs.py.

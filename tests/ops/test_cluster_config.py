@@ -9,14 +9,16 @@ from ops.cluster import render_endpoints, render_nginx
 def test_endpoints_use_redis_for_conversations_and_locks_with_expiry():
     config = yaml.safe_load(render_endpoints("http://127.0.0.1:5055/webhook", 6390, 14400))
     assert config["tracker_store"] == {"type": "redis", "url": "127.0.0.1", "port": 6390, "db": 0,
+                                       "password": "${REDIS_PASSWORD}",  # Rasa fills it from its environment
                                        "key_prefix": "gsdoa", "record_exp": 14400}
     assert config["lock_store"]["type"] == "redis" and config["lock_store"]["port"] == 6390
+    assert config["lock_store"]["password"] == "${REDIS_PASSWORD}"
     assert config["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
 
 
 def test_production_endpoints_take_their_values_from_the_environment():
     text = (Path(__file__).resolve().parents[2] / "deploy" / "endpoints.production.yml").read_text()
-    for variable in ("REDIS_HOST", "REDIS_PORT", "TRACKER_EXPIRY_SECONDS", "ACTION_SERVER_URL"):
+    for variable in ("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "TRACKER_EXPIRY_SECONDS", "ACTION_SERVER_URL"):
         assert "${" + variable + "}" in text
 
 

@@ -1,0 +1,93 @@
+"""No user text and no sender id in any log the cluster writes (issue 14) — also when things fail: Redis down,
+the action server down, a Rasa server killed mid-message. Runs after every other cluster test (conftest moves
+it last), so it also covers every sender id and marker those tests used (the kill-under-load and outage runs of
+test_reliability.py, the store tests)."""
+import threading
+import time
+
+import pytest
+
+from ops.cluster import LOG_DIR
+from tests.cluster.conftest import MARKERS, SENDERS, Conversation, files_containing, marker, post
+
+pytestmark = pytest.mark.cluster
+
+
+def shapes(word: str):
+    """Messages of every shape a person (or a crafted client) could send, each carrying `word`."""
+    return [f"my name is Ann {word} and can police arrest me", f"{word} mon chum respire pu",
+            f"blorp {word} qwv", f"/help my friend took fent {word}, i'm on probation",
+            f'/inform{{"city": "{word}"}}', f"/{word}", f'/greet{{"{word}": 1', f"call 604-555-0199 {word}",
+            f"{word} " * 3000]  # the last one is over nginx's 16 KB limit: 413
+
+
+class Traffic:
+    """Sends marker messages from fresh senders, remembering both."""
+
+    def __init__(self, cluster) -> None:
+        self.cluster = cluster
+        self.words = []
+        self.senders = []
+
+    def send(self, url: str = None, messages=None, timeout: float = 60) -> None:
+        chat, word = Conversation(self.cluster), marker()
+        self.words.append(word)
+        self.senders.append(chat.sender)
+        texts = [m.format(w=word) for m in messages] if messages else shapes(word)
+        for text in texts:
+            try:
+                post(url or self.cluster.rest_url, {"sender": chat.sender, "message": text}, timeout=timeout)
+            except OSError:  # the server was killed: connection refused / reset
+                pass
+        try:
+            post(f"{self.cluster.url}/webhooks/rest/forget", {"sender": chat.sender}, timeout=timeout)
+        except OSError:
+            pass
+
+
+def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
+    traffic = Traffic(cluster)
+    traffic.send()                                                    # everything up
+    traffic.send(cluster.rasa_rest_url(0))                            # straight to a Rasa server's channel
+
+    cluster.stop("redis")                                             # conversation store down
+    try:
+        traffic.send(timeout=30)
+    finally:
+        cluster.restart("redis")
+
+    cluster.stop("actions")                                           # action server down
+    try:
+        traffic.send(messages=["we are in halifax {w}", "can you check if the law protects me {w}", "yes",
+                               "where can i get naloxone in {w}"])
+    finally:
+        cluster.restart("actions")
+
+    # A Rasa server killed while it handles marker messages; the same conversations go on through nginx (the
+    # killed server's conversation locks are still in Redis until they expire).
+    killers = []
+    for _ in range(4):
+        killers.append(threading.Thread(target=traffic.send, kwargs={
+            "url": cluster.rasa_rest_url(1),
+            "messages": ["can you check if the law protects me {w}", "yes {w}", "no {w}", "no {w}"] * 3}))
+    try:
+        for thread in killers:
+            thread.start()
+        time.sleep(1.5)
+        cluster.stop("rasa1", hard=True)
+        for thread in killers:
+            thread.join()
+        for sender, word in zip(traffic.senders[-4:], traffic.words[-4:]):
+            post(cluster.rest_url, {"sender": sender, "message": f"no {word}"}, timeout=60)
+    finally:
+        cluster.restart("rasa1")
+    traffic.send()                                                    # after the restart
+
+    words = set(traffic.words) | MARKERS
+    senders = set(traffic.senders) | SENDERS
+    # a sender id in full, and its random part alone (a log line could cut or re-prefix it)
+    ids = senders | {sender.split("-", 1)[1] for sender in senders if "-" in sender}
+    logs = [path for path in LOG_DIR.rglob("*") if path.is_file()]
+    assert any(path.name.startswith(f"cluster-{cluster.port}-rasa") for path in logs)
+    assert files_containing(sorted(words), LOG_DIR) == {}
+    assert files_containing(sorted(ids), LOG_DIR) == {}
