@@ -66,7 +66,10 @@ def render_endpoints(action_url: str, redis_port: int, expiry_seconds: int) -> s
 
 def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Path, telegram_port: Optional[int] = None,
                  telegram_path: str = "/telegram/webhook", rate: int = 10, burst: int = 20,
-                 body_limit: str = "16k", widget_dir: Path = ROOT / "bot" / "web" / "widget") -> str:
+                 body_limit: str = "16k", widget_dir: Path = ROOT / "bot" / "web" / "widget",
+                 private_port: Optional[int] = None) -> str:
+    """The nginx configuration: the public server on `port`, and on `private_port` the Telegram bridge's private
+    way to the same Rasa servers (no per-client limit, not marked public; see the template)."""
     # max_fails=0: never mark a server down for everyone; each request that meets a dead server goes on to the
     # next one at once (connection refused is instant on loopback), so there is always a live upstream.
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in rasa_ports)
@@ -74,7 +77,7 @@ def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Pat
         run_dir=run_dir, error_log=error_log, port=port, upstream_servers=servers, rate=rate, burst=burst,
         body_limit=body_limit, telegram_path=telegram_path,
         telegram_url=f"http://127.0.0.1:{telegram_port or 9}{telegram_path}",
-        widget_dir=widget_dir)
+        widget_dir=widget_dir, private_port=private_port or free_port())
 
 
 def nginx_home() -> Path:
@@ -136,6 +139,7 @@ class Cluster:
         self.action_port = free_port()
         self.rasa_ports = [free_port() for _ in range(servers)]
         self.telegram_port = free_port()  # the Telegram bridge's webhook server, when one runs (see _run)
+        self.private_port = free_port()   # nginx's loopback-only server for the bridge (no per-client limit)
         self.model = Path(model)
         self.expiry_seconds = expiry_seconds
         self.cors = list(cors or [])
@@ -155,6 +159,11 @@ class Cluster:
     @property
     def rest_url(self) -> str:
         return f"{self.url}/webhooks/rest/webhook"
+
+    @property
+    def private_url(self) -> str:
+        """Where the Telegram bridge reaches Rasa: nginx's private server (same servers, no per-client limit)."""
+        return f"http://127.0.0.1:{self.private_port}"
 
     def rasa_rest_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/webhook"
@@ -212,7 +221,7 @@ class Cluster:
         config = self.dir / "nginx.conf"
         config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
                                        telegram_port=self.telegram_port, rate=self.rate, burst=self.burst,
-                                       widget_dir=self.nginx_home / "widget"),
+                                       widget_dir=self.nginx_home / "widget", private_port=self.private_port),
                           encoding="utf-8")
         self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
                               "-e", str(self.log_path("nginx-startup"))])
@@ -235,11 +244,13 @@ class Cluster:
             time.sleep(0.1)
         return f"http://127.0.0.1:{port}"
 
-    def start_telegram(self) -> None:
-        """The Telegram bridge relaying to nginx; in webhook mode nginx passes /telegram/webhook to it."""
+    def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> None:
+        """The Telegram bridge relaying to nginx's private server (not the public one: its per-client limit would
+        count all Telegram users as one client); in webhook mode nginx passes /telegram/webhook to it."""
         self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
-                    {"RASA_URL": self.url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
-                     "TELEGRAM_WEBHOOK_PORT": str(self.telegram_port), "TELEGRAM_WEBHOOK_PATH": "telegram/webhook"})
+                    {"RASA_URL": self.private_url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+                     "TELEGRAM_WEBHOOK_PORT": str(self.telegram_port), "TELEGRAM_WEBHOOK_PATH": "telegram/webhook",
+                     **(env_extra or {})})
 
     def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
         stop_process_group(self.processes.pop(name, None), hard=hard, timeout=timeout)
@@ -358,7 +369,8 @@ def _run(args: argparse.Namespace) -> int:
     with cluster:
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
             cluster.start_telegram()
-            print(f"Telegram bridge: {os.environ.get('TELEGRAM_MODE', 'polling')} mode, relaying through nginx.")
+            print(f"Telegram bridge: {os.environ.get('TELEGRAM_MODE', 'polling')} mode, relaying through nginx's "
+                  f"private server ({cluster.private_url}).")
         else:
             print("Telegram: off (export TELEGRAM_BOT_TOKEN=… to relay a Telegram bot through this cluster).")
         print(f"Ready: {cluster.url}/webhooks/rest/webhook (REST), {cluster.url}/widget/widget.js, "

@@ -131,3 +131,33 @@ async def test_rasa_not_answering_gives_911_and_nors(bot):
         assert "911" in sent[0].params["text"] and "1-888-688-6677" in sent[0].params["text"]
         start = await telegram.say(chat, telegram.updates.message(chat, "/emergency"), replies=2)
         assert start[0].params["text"].startswith("🚨 Call 911") and start[1].method == "sendPhoto"
+
+
+async def test_in_a_group_the_check_suggests_a_private_chat_and_only_admins_can_forget(bot):
+    async with bridge_in_front_of(bot.base_url) as telegram:
+        group, member, admin, updates = -100424207, 4242071, 4242072, telegram.updates
+        telegram.api.set_member(group, admin, "administrator")
+        check = await telegram.say(group, updates.message(group, "@gsdoa_test_bot am i protected? check for me",
+                                                          kind="supergroup", user_id=member), replies=2)
+        assert "everyone here can read the answers" in check[0].params["text"]
+        assert "@gsdoa_test_bot" in check[0].params["text"]
+        assert "1/4" in "\n".join(c.params.get("text", "") for c in telegram.api.sent(group))
+        refused = await telegram.say(group, updates.message(group, "/forget", kind="supergroup", user_id=member))
+        assert "only the group's admins" in refused[0].params["text"]
+        erased = await telegram.say(group, updates.message(group, "/forget", kind="supergroup", user_id=admin))
+        assert "erased" in erased[0].params["text"]
+
+
+async def test_a_forged_button_never_reaches_the_bot(bot):
+    async with bridge_in_front_of(bot.base_url) as telegram:
+        chat, updates = 424208, telegram.updates
+        start = await telegram.say(chat, updates.message(chat, "/start"))
+        keyboard = start[0].params["reply_markup"]
+        pressed = keyboard["inline_keyboard"][0][0]["callback_data"]
+        # a modified client: the bare intent, a payload with slots, another chat's signed data
+        for data in ["/check_protection", '/inform{"city": "Kelowna"}', pressed]:
+            target = chat if data != pressed else chat + 1
+            reply = await telegram.say(target, updates.button(target, data, keyboard))
+            assert reply[0].params["text"].startswith("That button is no longer available")
+        working = await telegram.say(chat, updates.button(chat, pressed, keyboard), replies=2)
+        assert working[0].params["text"].startswith("➡️")

@@ -27,7 +27,9 @@ def test_nginx_exposes_only_the_webhooks_widget_and_health(tmp_path):
     locations = [line.split("location", 1)[1].strip(" {") for line in conf.splitlines()
                  if line.strip().startswith("location")]
     assert locations == ["= /health", "= /webhooks/rest/webhook", "= /webhooks/rest/forget", "= /webhooks/rest/",
-                         "= /telegram/webhook", "/widget/", "/", "@too_large", "@too_many", "@unavailable"]
+                         "= /telegram/webhook", "/widget/", "/", "@too_large", "@too_many", "@unavailable",
+                         # the Telegram bridge's private loopback server: the two REST paths only
+                         "= /webhooks/rest/webhook", "= /webhooks/rest/forget", "/"]
     assert "server 127.0.0.1:5005" in conf and "server 127.0.0.1:5006" in conf
     assert "client_max_body_size 16k" in conf and "access_log off" in conf and "limit_req zone" in conf
     assert "listen 127.0.0.1:8090" in conf

@@ -1,0 +1,135 @@
+"""The cluster's nginx configuration (deploy/nginx.conf.template via ops.cluster.render_nginx), run by the real
+nginx on loopback in front of a recording stand-in for Rasa: the Telegram bridge's private server has no
+per-client limit and doesn't mark requests public; the public REST paths are rate-limited and always marked
+`X-GSDOA-Public: 1` (the REST channel refuses `tg-` sender ids there). Then the bridge itself: one chat flooding
+through the private route doesn't cost any other chat its answer — through the public route it would."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+from typing import Any, Dict, List
+
+import httpx
+import pytest
+from aiohttp import web
+
+from bot.telegram.bridge import TelegramBridge
+from bot.telegram.settings import Settings
+from ops.cluster import BINARIES, nginx_home, render_nginx, require_binaries
+from ops.services import free_port, stop_process_group
+from tests.bot.telegram.conftest import TOKEN, Harness
+
+
+class RecordingRasa:
+    def __init__(self) -> None:
+        self.headers: List[Dict[str, str]] = []
+        self.runner = None
+        self.port = 0
+
+    async def start(self) -> "RecordingRasa":
+        app = web.Application()
+
+        async def message(request: web.Request) -> web.Response:
+            self.headers.append(dict(request.headers))
+            body = await request.json()
+            return web.json_response([{"text": f"echo {body.get('message')}"}])
+
+        async def forget(request: web.Request) -> web.Response:
+            self.headers.append(dict(request.headers))
+            return web.json_response({"erased": True})
+
+        app.router.add_post("/webhooks/rest/webhook", message)
+        app.router.add_post("/webhooks/rest/forget", forget)
+        app.router.add_get("/webhooks/rest/", lambda request: web.json_response({"status": "ok"}))
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+
+@pytest.fixture
+async def nginx():
+    """nginx with the cluster's configuration: public limit 1 r/s, burst 1; a dead server first in the upstream."""
+    require_binaries()
+    rasa = await RecordingRasa().start()
+    home = nginx_home()
+    port, private_port = free_port(), free_port()
+    run_dir = home / "run"
+    run_dir.mkdir(mode=0o755)
+    config = home / "nginx.conf"
+    config.write_text(render_nginx(port, [free_port(), rasa.port], run_dir, home / "error.log", rate=1, burst=1,
+                                   widget_dir=home / "widget", private_port=private_port), encoding="utf-8")
+    process = subprocess.Popen([BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
+                                "-e", str(home / "startup.log")], start_new_session=True)
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            for _ in range(200):
+                try:
+                    await client.get(f"http://127.0.0.1:{port}/health")
+                    await client.get(f"http://127.0.0.1:{private_port}/")
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, (home / "startup.log").read_text()
+                    await asyncio.sleep(0.05)
+        yield {"public": f"http://127.0.0.1:{port}", "private": f"http://127.0.0.1:{private_port}", "rasa": rasa,
+               "config": config.read_text(encoding="utf-8")}
+    finally:
+        stop_process_group(process)
+        await rasa.runner.cleanup()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+async def burst(url: str, count: int, headers: Dict[str, str] | None = None) -> List[int]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        replies = await asyncio.gather(*(client.post(f"{url}/webhooks/rest/webhook", headers=headers or {},
+                                                     json={"sender": f"s{i}", "message": "hi"})
+                                         for i in range(count)))
+    return [reply.status_code for reply in replies]
+
+
+async def test_the_private_server_has_no_per_client_limit_and_is_not_marked_public(nginx):
+    public = await burst(nginx["public"], 20, headers={"X-GSDOA-Public": "0"})
+    assert 429 in public and 200 in public  # the public limit is on (so the comparison below means something)
+    marked = [h for h in nginx["rasa"].headers]
+    assert marked and all(h.get("X-GSDOA-Public") == "1" for h in marked)  # set by nginx, whatever the client says
+    nginx["rasa"].headers.clear()
+    private = await burst(nginx["private"], 40, headers={"X-GSDOA-Bridge": "shared-secret"})
+    assert private == [200] * 40  # through the dead first server too (failover)
+    assert len(nginx["rasa"].headers) == 40
+    assert all("X-GSDOA-Public" not in h for h in nginx["rasa"].headers)
+    assert all(h.get("X-GSDOA-Bridge") == "shared-secret" for h in nginx["rasa"].headers)
+
+
+async def test_public_forget_is_marked_too_and_the_private_server_serves_only_the_two_rest_paths(nginx):
+    async with httpx.AsyncClient(timeout=10) as client:
+        reply = await client.post(f"{nginx['public']}/webhooks/rest/forget", json={"sender": "x"})
+        assert reply.status_code == 200 and nginx["rasa"].headers[-1].get("X-GSDOA-Public") == "1"
+        reply = await client.post(f"{nginx['private']}/webhooks/rest/forget", json={"sender": "tg-x"})
+        assert reply.status_code == 200 and "X-GSDOA-Public" not in nginx["rasa"].headers[-1]
+        for path in ("/webhooks/rest/", "/widget/widget.js", "/health", "/conversations/x/tracker", "/model",
+                     "/telegram/webhook"):
+            assert (await client.get(f"{nginx['private']}{path}")).status_code == 404, path
+    private_block = nginx["config"].split("listen 127.0.0.1:" + nginx["private"].rsplit(":", 1)[1], 1)[1]
+    assert "limit_req" not in private_block and "X-GSDOA-Public" not in private_block
+
+
+@pytest.mark.parametrize("route, others_answered", [("private", True), ("public", False)])
+async def test_one_flooding_chat_does_not_cost_other_chats_their_answers(nginx, telegram, route, others_answered):
+    """The bridge with its shipped per-chat limit; one chat sends 12 messages at once, then 8 other chats write."""
+    defaults = Settings()
+    bridge = TelegramBridge(Settings(token=TOKEN, rasa_url=nginx[route], rasa_timeout=5, sender_key=b"k" * 32,
+                                     api_base_url=telegram.url, chat_rate=defaults.chat_rate,
+                                     chat_burst=defaults.chat_burst))
+    harness = Harness(telegram, None, bridge)
+    async with harness.app:
+        await asyncio.gather(*(harness.feed(harness.updates.message(1, f"flood {turn}")) for turn in range(12)))
+        await asyncio.gather(*(harness.feed(harness.updates.message(chat, "can police arrest me"))
+                               for chat in range(100, 108)))
+    await bridge.rasa.close()
+    answered = [chat for chat in range(100, 108) if telegram.sent_texts(chat) == ["echo can police arrest me"]]
+    assert (len(answered) == 8) is others_answered, answered
+    flood_texts = telegram.sent_texts(1)
+    assert sum("faster than I can answer" in text for text in flood_texts) == 1  # the bridge's own limit
