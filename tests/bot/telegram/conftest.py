@@ -3,7 +3,12 @@ both on loopback, and the real bridge (PTB Application) pointed at them. No netw
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Dict, List, Optional
+import contextlib
+import shutil
+import subprocess
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional
+
+import httpx
 
 import pytest
 from aiohttp import web
@@ -95,3 +100,37 @@ async def harness(telegram, rasa):
     async with harness.app:
         yield harness
     await bridge.rasa.close()
+
+
+@contextlib.asynccontextmanager
+async def running_nginx(rasa_ports: List[int], rate: int = 1, burst: int = 1) -> AsyncIterator[Dict[str, str]]:
+    """The real nginx with the cluster's configuration (ops.cluster.render_nginx) in front of `rasa_ports`:
+    {"public": url, "private": url (the Telegram bridge's server), "config": text}."""
+    from ops.cluster import BINARIES, nginx_home, render_nginx, require_binaries
+    from ops.services import free_port, stop_process_group
+
+    require_binaries()
+    home = nginx_home()
+    port, private_port = free_port(), free_port()
+    run_dir = home / "run"
+    run_dir.mkdir(mode=0o755)
+    config = home / "nginx.conf"
+    config.write_text(render_nginx(port, rasa_ports, run_dir, home / "error.log", rate=rate, burst=burst,
+                                   widget_dir=home / "widget", private_port=private_port), encoding="utf-8")
+    process = subprocess.Popen([BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
+                                "-e", str(home / "startup.log")], start_new_session=True)
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            for _ in range(200):
+                try:
+                    await client.get(f"http://127.0.0.1:{port}/health")
+                    await client.get(f"http://127.0.0.1:{private_port}/")
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, (home / "startup.log").read_text()
+                    await asyncio.sleep(0.05)
+        yield {"public": f"http://127.0.0.1:{port}", "private": f"http://127.0.0.1:{private_port}",
+               "config": config.read_text(encoding="utf-8")}
+    finally:
+        stop_process_group(process)
+        shutil.rmtree(home, ignore_errors=True)

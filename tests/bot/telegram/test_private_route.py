@@ -6,9 +6,7 @@ through the private route doesn't cost any other chat its answer — through the
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
-from typing import Any, Dict, List
+from typing import Dict, List
 
 import httpx
 import pytest
@@ -16,9 +14,8 @@ from aiohttp import web
 
 from bot.telegram.bridge import TelegramBridge
 from bot.telegram.settings import Settings
-from ops.cluster import BINARIES, nginx_home, render_nginx, require_binaries
-from ops.services import free_port, stop_process_group
-from tests.bot.telegram.conftest import TOKEN, Harness
+from ops.services import free_port
+from tests.bot.telegram.conftest import TOKEN, Harness, running_nginx
 
 
 class RecordingRasa:
@@ -53,33 +50,12 @@ class RecordingRasa:
 @pytest.fixture
 async def nginx():
     """nginx with the cluster's configuration: public limit 1 r/s, burst 1; a dead server first in the upstream."""
-    require_binaries()
     rasa = await RecordingRasa().start()
-    home = nginx_home()
-    port, private_port = free_port(), free_port()
-    run_dir = home / "run"
-    run_dir.mkdir(mode=0o755)
-    config = home / "nginx.conf"
-    config.write_text(render_nginx(port, [free_port(), rasa.port], run_dir, home / "error.log", rate=1, burst=1,
-                                   widget_dir=home / "widget", private_port=private_port), encoding="utf-8")
-    process = subprocess.Popen([BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
-                                "-e", str(home / "startup.log")], start_new_session=True)
     try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            for _ in range(200):
-                try:
-                    await client.get(f"http://127.0.0.1:{port}/health")
-                    await client.get(f"http://127.0.0.1:{private_port}/")
-                    break
-                except httpx.TransportError:
-                    assert process.poll() is None, (home / "startup.log").read_text()
-                    await asyncio.sleep(0.05)
-        yield {"public": f"http://127.0.0.1:{port}", "private": f"http://127.0.0.1:{private_port}", "rasa": rasa,
-               "config": config.read_text(encoding="utf-8")}
+        async with running_nginx([free_port(), rasa.port], rate=1, burst=1) as urls:
+            yield {**urls, "rasa": rasa}
     finally:
-        stop_process_group(process)
         await rasa.runner.cleanup()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 async def burst(url: str, count: int, headers: Dict[str, str] | None = None) -> List[int]:
