@@ -10,7 +10,9 @@ Redis restart loses the conversations in progress (they live TRACKER_EXPIRY_SECO
 hours, PRIVACY.md). Redis asks for a password (random per run, given to Redis on stdin and to Rasa in its
 environment as REDIS_PASSWORD, never written to a file), as in production. Rasa runs without
 `--enable-api`, at WARNING level (no user text in logs), and nginx exposes only the webhook paths, the widget
-files and /health (deploy/nginx.conf.template). Debian's `redis-server` and `nginx` are used (apt).
+files and /health (deploy/nginx.conf.template). The Telegram bridge (start_telegram) reaches Rasa through a
+second, loopback-only nginx server with the same upstreams but no per-client limit and no public marker
+(`private_url`). Debian's `redis-server` and `nginx` are used (apt).
 """
 from __future__ import annotations
 
