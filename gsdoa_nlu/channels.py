@@ -352,7 +352,9 @@ class SafeRestInput(InputChannel):
             return False
         try:
             async with agent.lock_store.lock(sender):
-                tracker = await agent.tracker_store.retrieve(sender)
+                store = agent.tracker_store  # the whole history: retrieve() stops at the session Rasa starts
+                fetch = getattr(store, "retrieve_full_tracker", None) or store.retrieve  # after a restart
+                tracker = await fetch(sender)
                 if tracker is None or not restarted_since_last_message(tracker.events):
                     return False
                 return erase_conversation(agent.tracker_store, sender)
