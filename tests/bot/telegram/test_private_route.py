@@ -109,3 +109,20 @@ async def test_one_flooding_chat_does_not_cost_other_chats_their_answers(nginx, 
     assert (len(answered) == 8) is others_answered, answered
     flood_texts = telegram.sent_texts(1)
     assert sum("faster than I can answer" in text for text in flood_texts) == 1  # the bridge's own limit
+
+
+def test_the_cluster_points_the_bridge_at_the_private_server(monkeypatch, tmp_path):
+    from ops.cluster import Cluster
+
+    cluster = Cluster(servers=2)
+    spawned = {}
+    monkeypatch.setattr(cluster, "_spawn", lambda name, command, env_extra=None: spawned.update({name: env_extra}))
+    monkeypatch.setattr(cluster, "dir", tmp_path)
+    cluster.start_telegram()
+    cluster.start_nginx()
+    try:
+        assert spawned["telegram"]["RASA_URL"] == cluster.private_url != cluster.url
+        config = (tmp_path / "nginx.conf").read_text(encoding="utf-8")
+        assert f"listen 127.0.0.1:{cluster.private_port};" in config and f"listen 127.0.0.1:{cluster.port};" in config
+    finally:
+        cluster.stop_all()
