@@ -162,25 +162,3 @@ async def test_a_forged_button_never_reaches_the_bot(bot):
         working = await telegram.say(chat, updates.button(chat, pressed, keyboard), replies=2)
         assert working[0].params["text"].startswith("➡️")
 
-
-async def test_through_nginx_the_bridge_uses_the_private_server_and_tg_ids_are_refused_on_the_public_one(bot):
-    """The cluster's nginx in front of the real Rasa: the bridge's `tg-` conversations work through the private
-    server; the same conversation id sent to the public server is refused by the REST channel (nginx marks the
-    request public), so nobody outside can read or write a Telegram conversation."""
-    from tests.bot.telegram.conftest import running_nginx
-
-    rasa_port = int(bot.base_url.rsplit(":", 1)[1])
-    async with running_nginx([rasa_port], rate=100, burst=100) as nginx:
-        async with bridge_in_front_of(nginx["private"]) as telegram:
-            chat = 424209
-            reply = await telegram.say(chat, telegram.updates.message(chat, "where can i get naloxone"))
-            assert "try again" not in reply[0].params["text"] and "naloxone" in reply[0].params["text"].lower()
-        sender = "tg-" + "0" * 32
-        async with httpx.AsyncClient(timeout=30) as client:
-            public = await client.post(f"{nginx['public']}/webhooks/rest/webhook",
-                                       json={"sender": sender, "message": "hello"})
-            forget = await client.post(f"{nginx['public']}/webhooks/rest/forget", json={"sender": sender})
-            private = await client.post(f"{nginx['private']}/webhooks/rest/webhook",
-                                        json={"sender": sender, "message": "hello"})
-        assert public.status_code == 403 and forget.status_code == 403
-        assert private.status_code == 200 and isinstance(private.json(), list)

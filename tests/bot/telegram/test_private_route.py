@@ -2,7 +2,10 @@
 nginx on loopback in front of a recording stand-in for Rasa: the Telegram bridge's private server has no
 per-client limit and doesn't mark requests public; the public REST paths are rate-limited and always marked
 `X-GSDOA-Public: 1` (the REST channel refuses `tg-` sender ids there). Then the bridge itself: one chat flooding
-through the private route doesn't cost any other chat its answer — through the public route it would."""
+through the private route doesn't cost any other chat its answer — through the public route it would. Last, the
+real bot behind it: the REST channel accepts the bridge's `tg-` ids on the private server only.
+
+Marked `cluster`: needs Debian's nginx (`make cluster-tools`), like tests/cluster/."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +19,8 @@ from bot.telegram.bridge import TelegramBridge
 from bot.telegram.settings import Settings
 from ops.services import free_port
 from tests.bot.telegram.conftest import TOKEN, Harness, running_nginx
+
+pytestmark = pytest.mark.cluster
 
 
 class RecordingRasa:
@@ -126,3 +131,38 @@ def test_the_cluster_points_the_bridge_at_the_private_server(monkeypatch, tmp_pa
         assert f"listen 127.0.0.1:{cluster.private_port};" in config and f"listen 127.0.0.1:{cluster.port};" in config
     finally:
         cluster.stop_all()
+
+
+@pytest.fixture(scope="module")
+def real_bot():
+    from ops.services import BotServices
+    from tests.conftest import ROOT
+
+    model = ROOT / "models" / "gsdoa.tar.gz"
+    if not model.exists():
+        pytest.fail("no trained model: run `make train`")
+    with BotServices(model=model) as services:
+        yield services
+
+
+async def test_through_nginx_the_bridge_uses_the_private_server_and_tg_ids_are_refused_on_the_public_one(real_bot):
+    """The cluster's nginx in front of the real Rasa: the bridge's `tg-` conversations work through the private
+    server; the same conversation id sent to the public server is refused by the REST channel (nginx marks the
+    request public), so nobody outside can read, write or erase a Telegram conversation."""
+    from tests.conversation.test_telegram import bridge_in_front_of
+
+    rasa_port = int(real_bot.base_url.rsplit(":", 1)[1])
+    async with running_nginx([rasa_port], rate=100, burst=100) as nginx:
+        async with bridge_in_front_of(nginx["private"]) as telegram:
+            chat = 424209
+            reply = await telegram.say(chat, telegram.updates.message(chat, "where can i get naloxone"))
+            assert "try again" not in reply[0].params["text"] and "naloxone" in reply[0].params["text"].lower()
+        sender = "tg-" + "0" * 32
+        async with httpx.AsyncClient(timeout=30) as client:
+            public = await client.post(f"{nginx['public']}/webhooks/rest/webhook",
+                                       json={"sender": sender, "message": "hello"})
+            forget = await client.post(f"{nginx['public']}/webhooks/rest/forget", json={"sender": sender})
+            private = await client.post(f"{nginx['private']}/webhooks/rest/webhook",
+                                        json={"sender": sender, "message": "hello"})
+        assert public.status_code == 403 and forget.status_code == 403
+        assert private.status_code == 200 and isinstance(private.json(), list)
