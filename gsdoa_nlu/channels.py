@@ -163,6 +163,8 @@ class PayloadPolicy:
                 return None
             if not self._value_ok(name, value, entities):
                 return None
+        if "city" in entities:  # as the NLU's canonicalizer does: a city brings its province
+            entities.setdefault("province", self.city_provinces[entities["city"]])
         if language in self.values.get("language", ()) and "language" not in entities:
             entities["language"] = language
         payload = "/" + intent + (json.dumps(entities, ensure_ascii=False) if entities else "")
