@@ -26,18 +26,22 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py gsdoa_nlu/spacy_components.py gsdoa_nlu/text.py
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
-        test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report review-pack readability lock clean
+        test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report review-pack readability lock clean \
+        deploy-tools test-deploy tools-lock
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # ---- set-up ---------------------------------------------------------------------------------------------
-$(VENV)/.installed: requirements/lock.txt requirements/lock-hashed.txt pyproject.toml
+# Every package comes from requirements/lock.txt, checked by sha256 (--require-hashes): first pip, setuptools and
+# wheel (so the three source-only packages build with pinned tools, without build isolation fetching unpinned
+# ones), then the whole tree. The project itself is installed last, editable, without dependencies.
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
 	@PY310=$$(scripts/find_python310.sh) || exit 1; \
 	 [ -x $(PY) ] || { echo "Creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade "pip<25"
-	$(PY) -m pip install --quiet -r requirements/lock.txt
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock-hashed.txt
+	@mkdir -p build && grep -E '^(pip|setuptools|wheel)==' requirements/lock.txt > build/bootstrap-lock.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r build/bootstrap-lock.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps --no-build-isolation -r requirements/lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -82,7 +86,7 @@ validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
 test-unit: $(VENV)/.spacy ## Unit tests: actions, NLU components, content, channel (no servers)
-	$(PY) -m pytest -q tests -m "not servers and not model and not browser and not cluster"
+	$(PY) -m pytest -q tests -m "not servers and not model and not browser and not cluster and not deploy"
 
 test-stories: train ## Test stories with user text, failing on any prediction error
 	$(RASA) test core --stories tests/test_stories.yml --model models/$(MODEL_NAME).tar.gz \
@@ -113,7 +117,7 @@ run-cluster: train build/.cluster-tools ## Redis + RASA_SERVERS (2) Rasa servers
 test-cluster: train build/.cluster-tools ## Reliability, security and fuzz tests against a real Redis/nginx cluster
 	$(PY) -m pytest -q tests -m "cluster"
 
-test: validate test-unit test-stories test-nlu test-conversations test-browser test-cluster ## Everything CI runs
+test: validate test-unit test-deploy test-stories test-nlu test-conversations test-browser test-cluster ## Everything CI runs
 
 button-labels: $(VENV)/.installed ## Regenerate data/nlu/button_labels.yml from the labels in data/intents.yml
 	$(PY) -m ops.button_labels
@@ -132,10 +136,25 @@ bench-cluster: train build/.cluster-tools ## Only the load part: 100 users for 6
 bench-telegram: train ## Only the Telegram bridge part of the benchmark (~2 min)
 	$(PY) -m ops.bench_telegram --out docs/benchmarks.md
 
-audit: ## Check requirements/lock.txt against public advisories (pip-audit in build/audit-venv; needs the internet)
-	@test -x build/audit-venv/bin/pip-audit || { "$$(scripts/find_python310.sh)" -m venv build/audit-venv && \
-	  build/audit-venv/bin/pip install --quiet pip-audit; }
-	build/audit-venv/bin/pip-audit -r requirements/lock.txt --no-deps --disable-pip -s pypi --desc \
+# Tools for the deployment checks and the audit, in their own Python 3.11 venv from their own hashed lock
+# (checkov's tree conflicts with Rasa's pins). Reviewed in docs/dependency-audit.md.
+TOOLS_VENV := .venv-tools
+$(TOOLS_VENV)/.installed: requirements/tools-lock.txt
+	@PY311=$$(command -v python3.11 || ls -d $$HOME/.pyenv/versions/3.11*/bin/python 2>/dev/null | tail -1); \
+	 [ -n "$$PY311" ] || { echo "Python 3.11 not found (needed for $(TOOLS_VENV))"; exit 1; }; \
+	 [ -x $(TOOLS_VENV)/bin/python ] || "$$PY311" -m venv $(TOOLS_VENV)
+	@mkdir -p build && grep -E '^pip==' requirements/tools-lock.txt > build/bootstrap-tools-lock.txt
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r build/bootstrap-tools-lock.txt
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/tools-lock.txt
+	@touch $@
+
+deploy-tools: $(TOOLS_VENV)/.installed ## Install kubernetes-validate, checkov and pip-audit into .venv-tools (hashed lock)
+
+test-deploy: $(VENV)/.installed $(TOOLS_VENV)/.installed ## Kubernetes schemas + checkov (manifests, Dockerfiles), offline
+	$(PY) -m pytest -q tests/deploy -m "deploy"
+
+audit: $(TOOLS_VENV)/.installed ## Check requirements/lock.txt against public advisories (pinned pip-audit; needs the internet)
+	$(TOOLS_VENV)/bin/pip-audit -r requirements/lock.txt --no-deps --disable-pip -s pypi --desc \
 	  --progress-spinner off
 
 review-pack: $(VENV)/.installed ## Build build/review-pack/index.html (+ PDF with chromium): every answer EN/FR, sources, sign-offs
@@ -147,12 +166,22 @@ readability: $(VENV)/.installed ## Reading level of every answer (Flesch-Kincaid
 resources-report: $(VENV)/.installed ## Resource directory: coverage per jurisdiction and kind, oldest entries to re-check
 	$(PY) -m ops.resources_report
 
-lock: ## Re-resolve requirements/direct.in into requirements/lock.txt (needs the network)
+lock: ## Re-resolve requirements/direct.in into requirements/lock.txt, hashed (needs the network)
 	rm -rf build/lock-venv && "$$(scripts/find_python310.sh)" -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet --upgrade "pip<25" && build/lock-venv/bin/pip install --quiet -r requirements/direct.in
-	{ echo "# Full pinned dependency tree for Python 3.10 (generated by 'make lock' from requirements/direct.in)."; \
-	  echo "# Install with: pip install -r requirements/lock.txt"; \
-	  build/lock-venv/bin/pip freeze --all | grep -v -E "^(pip|wheel)=="; } > requirements/lock.txt
+	build/lock-venv/bin/pip install --quiet "pip==24.3.1" && build/lock-venv/bin/pip install --quiet -r requirements/direct.in
+	build/lock-venv/bin/pip freeze --all | grep -v -E "^(gsdoa|-e |en-gsdoa)" > build/lock-pins.txt
+	build/lock-venv/bin/pip install --quiet --dry-run --ignore-installed --no-deps --report build/lock-report.json \
+	  -r build/lock-pins.txt
+	$(PY) requirements/hash_lock.py build/lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' requirements/lock.txt | \
+	  sed -n '1,/^Regenerate/p;/^needs the network/p')" > build/lock.txt && mv build/lock.txt requirements/lock.txt
+
+tools-lock: ## Re-resolve kubernetes-validate, checkov, pip-audit into requirements/tools-lock.txt, hashed (needs the network)
+	rm -rf build/tools-lock-venv && python3.11 -m venv build/tools-lock-venv
+	build/tools-lock-venv/bin/pip install --quiet "pip==24.3.1"
+	build/tools-lock-venv/bin/pip install --quiet --dry-run --ignore-installed --report build/tools-lock-report.json \
+	  $$(sed -n 's/^\(checkov\|kubernetes-validate\|pip-audit\|pip\)==\([^ ]*\).*/\1==\2/p' requirements/tools-lock.txt)
+	$(PY) requirements/hash_lock.py build/tools-lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' \
+	  requirements/tools-lock.txt)" > build/tools-lock.txt && mv build/tools-lock.txt requirements/tools-lock.txt
 
 clean: ## Remove build output, results and trained models (keeps .venv)
 	rm -rf build results models/*.tar.gz .pytest_cache
