@@ -150,6 +150,9 @@ class Cluster:
         self.dir = CLUSTER_DIR / str(self.port)
         self.redis_dir = self.dir / "redis"  # Redis's --dir: stays empty (no snapshot, no append-only file)
         self.redis_password = secrets.token_hex(16)
+        # Rasa's REST channel accepts `tg-` conversation ids only with this secret (X-GSDOA-Bridge), which only the
+        # bridge gets: other local processes reaching nginx's private port can't act as a Telegram chat.
+        self.bridge_secret = os.environ.get("BRIDGE_SHARED_SECRET") or secrets.token_hex(16)
         self.nginx_home: Optional[Path] = None
         self.processes: Dict[str, subprocess.Popen] = {}
 
@@ -210,7 +213,7 @@ class Cluster:
                                      "--port", str(self.rasa_ports[index]), "--interface", "127.0.0.1",
                                      "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
                     + (["--cors", *self.cors] if self.cors else []),
-                    {"REDIS_PASSWORD": self.redis_password})
+                    {"REDIS_PASSWORD": self.redis_password, "BRIDGE_SHARED_SECRET": self.bridge_secret})
 
     def _nginx_run_dir(self, name: str) -> Path:
         self.nginx_home = self.nginx_home or nginx_home()
@@ -252,7 +255,7 @@ class Cluster:
         self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
                     {"RASA_URL": self.private_url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
                      "TELEGRAM_WEBHOOK_PORT": str(self.telegram_port), "TELEGRAM_WEBHOOK_PATH": "telegram/webhook",
-                     **(env_extra or {})})
+                     "BRIDGE_SHARED_SECRET": self.bridge_secret, **(env_extra or {})})
 
     def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
         stop_process_group(self.processes.pop(name, None), hard=hard, timeout=timeout)

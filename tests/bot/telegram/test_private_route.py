@@ -9,6 +9,8 @@ Marked `cluster`: needs Debian's nginx (`make cluster-tools`), like tests/cluste
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from typing import Dict, List
 
 import httpx
@@ -125,8 +127,12 @@ def test_the_cluster_points_the_bridge_at_the_private_server(monkeypatch, tmp_pa
     monkeypatch.setattr(cluster, "dir", tmp_path)
     cluster.start_telegram()
     cluster.start_nginx()
+    cluster.start_rasa(0)
     try:
         assert spawned["telegram"]["RASA_URL"] == cluster.private_url != cluster.url
+        # the bridge and Rasa share a secret no other process gets (the channel checks X-GSDOA-Bridge with it)
+        assert spawned["telegram"]["BRIDGE_SHARED_SECRET"] == spawned["rasa0"]["BRIDGE_SHARED_SECRET"]
+        assert len(spawned["rasa0"]["BRIDGE_SHARED_SECRET"]) >= 32
         config = (tmp_path / "nginx.conf").read_text(encoding="utf-8")
         assert f"listen 127.0.0.1:{cluster.private_port};" in config and f"listen 127.0.0.1:{cluster.port};" in config
     finally:
@@ -134,35 +140,62 @@ def test_the_cluster_points_the_bridge_at_the_private_server(monkeypatch, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def real_bot():
-    from ops.services import BotServices
+def small_cluster():
+    from ops.cluster import Cluster
     from tests.conftest import ROOT
 
     model = ROOT / "models" / "gsdoa.tar.gz"
     if not model.exists():
         pytest.fail("no trained model: run `make train`")
-    with BotServices(model=model) as services:
-        yield services
+    with Cluster(servers=1, model=model, rate=100, burst=100) as running:
+        yield running
 
 
-async def test_through_nginx_the_bridge_uses_the_private_server_and_tg_ids_are_refused_on_the_public_one(real_bot):
-    """The cluster's nginx in front of the real Rasa: the bridge's `tg-` conversations work through the private
-    server; the same conversation id sent to the public server is refused by the REST channel (nginx marks the
-    request public), so nobody outside can read, write or erase a Telegram conversation."""
-    from tests.conversation.test_telegram import bridge_in_front_of
+async def test_in_the_cluster_telegram_goes_through_the_private_route_and_tg_ids_are_refused_elsewhere(
+        small_cluster, telegram):
+    """The production shape: fake Telegram -> nginx's public /telegram/webhook -> the bridge (started by
+    Cluster.start_telegram, its own process) -> nginx's private server -> Rasa (REST channel) -> Redis. The bridge's
+    conversation works; the same `tg-` id is refused on the public server (marked public) and on the private one
+    without the bridge's secret; the bridge's log holds none of the text, ids or token."""
+    from ops.fake_telegram import Updates
 
-    rasa_port = int(real_bot.base_url.rsplit(":", 1)[1])
-    async with running_nginx([rasa_port], rate=100, burst=100) as nginx:
-        async with bridge_in_front_of(nginx["private"]) as telegram:
-            chat = 424209
-            reply = await telegram.say(chat, telegram.updates.message(chat, "where can i get naloxone"))
-            assert "try again" not in reply[0].params["text"] and "naloxone" in reply[0].params["text"].lower()
-        sender = "tg-" + "0" * 32
-        async with httpx.AsyncClient(timeout=30) as client:
-            public = await client.post(f"{nginx['public']}/webhooks/rest/webhook",
-                                       json={"sender": sender, "message": "hello"})
-            forget = await client.post(f"{nginx['public']}/webhooks/rest/forget", json={"sender": sender})
-            private = await client.post(f"{nginx['private']}/webhooks/rest/webhook",
-                                        json={"sender": sender, "message": "hello"})
-        assert public.status_code == 403 and forget.status_code == 403
+    cluster, updates = small_cluster, Updates()
+    secret, key, marker, chat = "cluster-webhook-secret", "cluster-sender-key-0123456789", "okapi-marker-2718", 424210
+    cluster.start_telegram({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_MODE": "webhook", "TELEGRAM_SENDER_KEY": key,
+                            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org", "TELEGRAM_WEBHOOK_SECRET": secret,
+                            "TELEGRAM_API_BASE_URL": telegram.url})
+    try:
+        await telegram.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=60)
+        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
+        async with httpx.AsyncClient(timeout=60) as client:
+            async def say(update, count):
+                before = len(telegram.sent(chat))
+                for _ in range(100):  # nginx -> the bridge's webhook server, which may still be starting
+                    reply = await client.post(f"{cluster.url}/telegram/webhook", json=update, headers=headers)
+                    if reply.status_code != 502:
+                        break
+                    await asyncio.sleep(0.2)
+                assert reply.status_code == 200
+                await telegram.wait_sent(chat, before + count, timeout=60)
+                return telegram.sent_texts(chat)[before:]
+
+            answer = await say(updates.message(chat, f"where can i get naloxone {marker}"), 1)
+            assert "naloxone" in answer[0].lower() and "try again" not in answer[0]
+            assert "erased" in (await say(updates.message(chat, "/forget"), 1))[0]
+
+            sender = "tg-" + "0" * 32
+            body = {"sender": sender, "message": "hello"}
+            public = await client.post(f"{cluster.url}/webhooks/rest/webhook", json=body)
+            public_forget = await client.post(f"{cluster.url}/webhooks/rest/forget", json={"sender": sender})
+            private_no_secret = await client.post(f"{cluster.private_url}/webhooks/rest/webhook", json=body)
+            private = await client.post(f"{cluster.private_url}/webhooks/rest/webhook", json=body,
+                                        headers={"X-GSDOA-Bridge": cluster.bridge_secret})
+        assert public.status_code == 403 and public_forget.status_code == 403 and private_no_secret.status_code == 403
         assert private.status_code == 200 and isinstance(private.json(), list)
+    finally:
+        cluster.stop("telegram")
+    log = cluster.log_path("telegram").read_text(encoding="utf-8", errors="replace")
+    assert "Telegram bridge ready" in log
+    sender = "tg-" + hmac.new(key.encode(), str(chat).encode(), hashlib.sha256).hexdigest()[:32]  # as the bridge
+    for leak in (marker, TOKEN, secret, key, cluster.bridge_secret, str(chat), sender, sender[3:]):
+        assert leak not in log, leak
