@@ -81,3 +81,27 @@ async def test_other_messages_keep_the_conversation(agent):
     await _say(channel, agent, sender, "/affirm")
     stored = await _inner(agent).retrieve_full_tracker(sender)
     assert [e.text for e in stored.events if type(e).__name__ == "UserUttered"] == ["/check_protection", "/affirm"]
+
+
+async def test_no_logger_gets_the_users_text_or_sender_id_in_process(agent, caplog):
+    """Slash-, payload-shaped and plain messages through the channel and the real model, every logger captured
+    at INFO (the servers' level) — root, rasa, sanic, aiohttp, httpx, httpcore, telegram… — and every warning:
+    no marker and no sender id."""
+    import logging
+    import warnings
+
+    from tests.conversation.test_privacy_logs import probe_messages
+
+    channel = SafeRestInput(texts=str(ROOT / "data" / "texts.yml"), domain=str(ROOT / "domain.yml"))
+    marker, sender = "Mrkinproc42", "web-inprocess-sender-7f3a"
+    caplog.set_level(logging.INFO)
+    for name in ("rasa", "sanic", "sanic.root", "sanic.access", "aiohttp", "httpx", "httpcore", "telegram",
+                 "gsdoa_nlu", "rasa_sdk", "py.warnings"):
+        caplog.set_level(logging.INFO, logger=name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for message in probe_messages(marker):
+            await _say(channel, agent, sender, message)
+    assert caplog.records is not None
+    assert marker.lower() not in caplog.text.lower() and sender not in caplog.text
+    assert not [w for w in caught if marker.lower() in str(w.message).lower() or sender in str(w.message)]
