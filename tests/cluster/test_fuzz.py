@@ -1,7 +1,8 @@
 """Bad input, generated (hypothesis): over 1,000 requests to the REST channel (through nginx) and to the action
-server — arbitrary Unicode, control characters, 100 KB strings, wrong JSON types, missing fields, nested
-objects. Always a 200 or a clear 4xx, never a 5xx or a dead process; a normal message right after still gets a
-normal answer."""
+server — arbitrary Unicode, control characters, wrong JSON types, missing fields, nested objects — and
+generated 100 KB messages. nginx refuses bodies over 16 KB (413), so the 100 KB messages are also sent straight
+to a Rasa server's channel, past nginx. Always a 200 or a clear 4xx, never a 5xx or a dead process; a normal
+message right after still gets a normal answer."""
 import json
 
 import pytest
@@ -50,6 +51,33 @@ def test_rest_channel_never_fails_on_generated_json(cluster, body):
 def test_rest_channel_never_fails_on_generated_bytes(cluster, raw):
     status, reply = post(cluster.rest_url, raw, timeout=60)
     assert_answered(status, reply)
+
+
+# ~100 KB messages of generated text: repeated generated chunks (any Unicode, control characters, markup,
+# payload-shaped and personal-detail-shaped pieces), so each example really is about 100,000 characters.
+chunks = st.one_of(st.text(min_size=1, max_size=40),
+                   st.sampled_from(["/greet{", '/inform{"city": "', "<script>", "\u0000", "😶", "604-555-0199 ",
+                                    "my name is kelsey ", "\ud7ff", "%s%n", " ", "\n"]))
+big_messages = st.builds(lambda parts, size: ("".join(parts) * (size // max(1, len("".join(parts))) + 1))[:size],
+                         st.lists(chunks, min_size=1, max_size=8), st.integers(95_000, 105_000))
+BIG = settings(max_examples=25, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@BIG
+@given(message=big_messages)
+def test_100_kb_messages_are_refused_by_nginx_and_answered_calmly_by_the_channel_itself(cluster, message):
+    assert 95_000 <= len(message) <= 105_000
+    body = {"sender": "fuzz-big", "message": message}
+    status, reply = post(cluster.rest_url, body, timeout=60)
+    assert status == 413, (status, str(reply)[:200])  # nginx: over 16 KB
+    status, reply = post(cluster.rasa_rest_url(0), body, timeout=120)  # past nginx, straight to the channel
+    assert status in (200, 400), (status, str(reply)[:300])
+    if status == 200:
+        assert isinstance(reply, list) and reply and all(isinstance(m, dict) for m in reply), reply
+        probe = message[:200]
+        if len(set(probe.strip())) > 3:  # a distinctive piece of the message is never echoed back
+            assert probe not in json.dumps(reply, ensure_ascii=False)
 
 
 action_calls = st.one_of(
