@@ -172,15 +172,15 @@ lock: ## Re-resolve requirements/direct.in into requirements/lock.txt, hashed (n
 	build/lock-venv/bin/pip freeze --all | grep -v -E "^(gsdoa|-e |en-gsdoa)" > build/lock-pins.txt
 	build/lock-venv/bin/pip install --quiet --dry-run --ignore-installed --no-deps --report build/lock-report.json \
 	  -r build/lock-pins.txt
-	$(PY) requirements/hash_lock.py build/lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' requirements/lock.txt | \
-	  sed -n '1,/^Regenerate/p;/^needs the network/p')" > build/lock.txt && mv build/lock.txt requirements/lock.txt
+	build/lock-venv/bin/python requirements/hash_lock.py build/lock-report.json \
+	  --header "$$(sed -n 's/^# \{0,1\}//p' requirements/lock.txt)" > build/lock.txt && mv build/lock.txt requirements/lock.txt
 
 tools-lock: ## Re-resolve kubernetes-validate, checkov, pip-audit into requirements/tools-lock.txt, hashed (needs the network)
 	rm -rf build/tools-lock-venv && python3.11 -m venv build/tools-lock-venv
 	build/tools-lock-venv/bin/pip install --quiet "pip==24.3.1"
 	build/tools-lock-venv/bin/pip install --quiet --dry-run --ignore-installed --report build/tools-lock-report.json \
 	  $$(sed -n 's/^\(checkov\|kubernetes-validate\|pip-audit\|pip\)==\([^ ]*\).*/\1==\2/p' requirements/tools-lock.txt)
-	$(PY) requirements/hash_lock.py build/tools-lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' \
+	build/tools-lock-venv/bin/python requirements/hash_lock.py build/tools-lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' \
 	  requirements/tools-lock.txt)" > build/tools-lock.txt && mv build/tools-lock.txt requirements/tools-lock.txt
 
 clean: ## Remove build output, results and trained models (keeps .venv)
