@@ -17,6 +17,7 @@ second, loopback-only nginx server with the same upstreams but no per-client lim
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -26,9 +27,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
-from ops.services import DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get, stop_process_group
+from ops.services import (DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get, origins_or_exit,
+                          stop_process_group)
 
 CLUSTER_DIR = ROOT / "build" / "cluster"
 LOG_DIR = ROOT / "build" / "logs"
@@ -69,7 +71,7 @@ def render_endpoints(action_url: str, redis_port: int, expiry_seconds: int) -> s
 def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Path, telegram_port: Optional[int] = None,
                  telegram_path: str = "/telegram/webhook", rate: int = 10, burst: int = 20,
                  body_limit: str = "16k", widget_dir: Path = ROOT / "bot" / "web" / "widget",
-                 private_port: Optional[int] = None) -> str:
+                 private_port: Optional[int] = None, allowed_origins: Sequence[str] = ()) -> str:
     """The nginx configuration: the public server on `port`, and on `private_port` the Telegram bridge's private
     way to the same Rasa servers (no per-client limit, not marked public; see the template)."""
     # max_fails=0: never mark a server down for everyone; each request that meets a dead server goes on to the
@@ -79,7 +81,11 @@ def render_nginx(port: int, rasa_ports: List[int], run_dir: Path, error_log: Pat
         run_dir=run_dir, error_log=error_log, port=port, upstream_servers=servers, rate=rate, burst=burst,
         body_limit=body_limit, telegram_path=telegram_path,
         telegram_url=f"http://127.0.0.1:{telegram_port or 9}{telegram_path}",
-        widget_dir=widget_dir, private_port=private_port or free_port())
+        widget_dir=widget_dir, private_port=private_port or free_port(),
+        # The chat frame may be framed only by the allowed origins (the same list as Rasa's --cors); its
+        # /widget/config.json says the same, and that its REST channel is its own origin ("server": "").
+        frame_ancestors=" ".join(["'self'", *allowed_origins]),
+        frame_config=json.dumps({"server": "", "origins": list(allowed_origins)}))
 
 
 def nginx_home() -> Path:
@@ -226,7 +232,8 @@ class Cluster:
         config = self.dir / "nginx.conf"
         config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
                                        telegram_port=self.telegram_port, rate=self.rate, burst=self.burst,
-                                       widget_dir=self.nginx_home / "widget", private_port=self.private_port),
+                                       widget_dir=self.nginx_home / "widget", private_port=self.private_port,
+                                       allowed_origins=self.cors),
                           encoding="utf-8")
         self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
                               "-e", str(self.log_path("nginx-startup"))])
@@ -237,7 +244,8 @@ class Cluster:
         run_dir = self._nginx_run_dir(f"nginx-{port}")
         config = self.dir / f"nginx-{port}.conf"
         config.write_text(render_nginx(port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       rate=rate, burst=burst, widget_dir=self.nginx_home / "widget"),
+                                       rate=rate, burst=burst, widget_dir=self.nginx_home / "widget",
+                                       allowed_origins=self.cors),
                           encoding="utf-8")
         name = f"nginx-{port}"
         self._spawn(name, [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
@@ -362,7 +370,7 @@ class Cluster:
 def _run(args: argparse.Namespace) -> int:
     cluster = Cluster(servers=args.rasa_servers, port=args.port,
                       expiry_seconds=int(os.environ.get("TRACKER_EXPIRY_SECONDS", DEFAULT_EXPIRY_SECONDS)),
-                      cors=os.environ.get("WEB_ALLOWED_ORIGINS", "").split())
+                      cors=origins_or_exit())  # WEB_ALLOWED_ORIGINS, checked: '*' stops here
     stop = {"now": False}
 
     def request_stop(*_):

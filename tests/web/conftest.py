@@ -23,28 +23,36 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 class Site:
-    def __init__(self, services: BotServices, demo_port: int, embed_port: int) -> None:
+    def __init__(self, services: BotServices, demo_port: int, embed_port: int, other_port: int) -> None:
         self.services = services
         self.demo = f"http://localhost:{demo_port}"
         self.embed = f"http://127.0.0.1:{embed_port}"
+        self.other = f"http://127.0.0.1:{other_port}"  # the same community page on an origin NOT allowed
 
-    def embed_page(self, server: str | None = None) -> str:
-        """The cross-origin community page, with the widget from the demo origin talking to `server`."""
-        return f"{self.embed}/?widget={self.demo}/widget/&server={server or self.services.base_url}"
+    def embed_page(self, widget: str | None = None, host: str | None = None, extra: str = "") -> str:
+        """The cross-origin community page (`host`, default the allowed embed origin) with the widget's loader from
+        `widget` (default the demo origin, i.e. the bot's web origin)."""
+        return f"{host or self.embed}/?widget={widget or self.demo}/widget/{extra}"
 
 
 @pytest.fixture(scope="session")
 def site():
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train`")
-    demo_port, embed_port = free_port(), free_port()
+    demo_port, embed_port, other_port = free_port(), free_port(), free_port()
     os.environ.pop("TELEGRAM_BOT_USERNAME", None)
+    os.environ.pop("WEB_ALLOWED_ORIGINS", None)
     telegram = web.telegram_url("gsdoa_demo_bot")
-    with BotServices(model=MODEL, cors=web_origins(demo_port, embed_port)) as services:
-        servers = [web.start(demo_port, web.Site("demo", services.base_url, telegram, "en", demo=True)),
-                   web.start(embed_port, web.Site("embed-example", services.base_url, telegram, "en", demo=False))]
+    origins = web_origins(demo_port, embed_port)  # as `make run`: Rasa's --cors and the frame's frame-ancestors
+    with BotServices(model=MODEL, cors=origins) as services:
+        servers = [web.start(demo_port, web.Site("demo", services.base_url, telegram, "en", demo=True,
+                                                 origins=origins)),
+                   web.start(embed_port, web.Site("embed-example", services.base_url, telegram, "en", demo=False,
+                                                  origins=origins)),
+                   web.start(other_port, web.Site("embed-example", services.base_url, telegram, "en", demo=False,
+                                                  origins=origins))]
         try:
-            yield Site(services, demo_port, embed_port)
+            yield Site(services, demo_port, embed_port, other_port)
         finally:
             for running in servers:
                 running.shutdown()
@@ -72,5 +80,10 @@ def page(browser):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
+    # What the chat sent to the bot (from any frame of the page): path and JSON body, in order.
+    page.rest_calls = []
+    page.on("request", lambda request: page.rest_calls.append((request.url.split("/webhooks/rest", 1)[1],
+                                                                request.post_data_json))
+            if "/webhooks/rest/" in request.url and request.method == "POST" else None)
     yield page
     context.close()

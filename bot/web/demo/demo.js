@@ -1,13 +1,13 @@
 /* Outreach demo page: read /config.json, load the widget inside #demo-chat, wire the scenario, reset and print
  * buttons, and show the Telegram QR code when a Telegram link is configured.
- * <body data-widget> is "loading", then "ready" (window.GSDOAWidget usable) or "error".
- * Language: config.json's `lang`, else <html lang>; then the widget's (it remembers the visitor's FR/EN choice
- * for the session) and whatever the visitor picks with its FR/EN button (the `gsdoa:language` event). Every text
+ * <body data-widget> is "loading", then "ready" (the chat frame has started) or "error".
+ * Language: config.json's `lang`, else <html lang>; then whatever the visitor picks with the chat's FR/EN button
+ * (the `gsdoa:language` event; nothing is remembered: the next visitor gets the page's language). Every text
  * of the page is switched here ([data-i18n…] attributes), <html lang> too; the printed handout is the
  * <article lang> that matches <html lang> (demo.css). */
 (() => {
   'use strict';
-  const DEFAULTS = { server: 'http://127.0.0.1:5005', telegram_url: null, lang: null };
+  const DEFAULTS = { telegram_url: null, lang: null };
   const $ = (selector) => document.querySelector(selector);
   const $$ = (selector) => Array.from(document.querySelectorAll(selector));
   const NB = '\u00a0'; // French typography: non-breaking space before « : » and the like
@@ -109,21 +109,20 @@
     $$('.handout-phone').forEach((block) => { block.hidden = false; });
   };
 
+  // The chat runs in a frame of this same origin (widget/frame.html); window.GSDOAChat is its small API for this
+  // page only (another origin can't reach it).
+  const chat = () => {
+    const frame = document.getElementById('gsdoa-frame');
+    try { return frame && frame.contentWindow && frame.contentWindow.GSDOAChat; } catch (e) { return null; }
+  };
+
   const loadWidget = (config) => {
     const script = document.createElement('script');
     script.src = '/widget/widget.js';
-    script.dataset.server = config.server;
     script.dataset.lang = lang;
     script.dataset.open = 'true';
     script.dataset.fullscreen = 'true';
     script.dataset.container = 'demo-chat'; // render inside the chat column instead of a floating panel
-    script.onload = () => {
-      $('#demo-status').remove();
-      $$('[data-scenario], #demo-reset').forEach((button) => { button.disabled = false; });
-      // The widget may speak another language than the config's: the visitor chose it earlier in this session.
-      if (window.GSDOAWidget) setLanguage(window.GSDOAWidget.lang);
-      document.body.dataset.widget = 'ready';
-    };
     script.onerror = () => {
       $('#demo-status').dataset.i18n = 'loadError';
       setLanguage(lang);
@@ -132,13 +131,22 @@
     document.body.append(script);
   };
 
-  $$('[data-scenario]').forEach((button) => {
-    button.addEventListener('click', () => window.GSDOAWidget.send(button.dataset.message));
+  // The chat says its language when it starts and whenever its FR/EN button is pressed; the page follows.
+  document.addEventListener('gsdoa:language', (e) => {
+    setLanguage(e.detail && e.detail.lang);
+    if (document.body.dataset.widget !== 'ready' && chat()) {
+      const status = $('#demo-status');
+      if (status) status.remove();
+      $$('[data-scenario], #demo-reset').forEach((button) => { button.disabled = false; });
+      document.body.dataset.widget = 'ready';
+    }
   });
-  $('#demo-reset').addEventListener('click', () => window.GSDOAWidget.reset());
+
+  $$('[data-scenario]').forEach((button) => {
+    button.addEventListener('click', () => { if (chat()) chat().send(button.dataset.message); });
+  });
+  $('#demo-reset').addEventListener('click', () => { if (chat()) chat().reset(); });
   $('#demo-print').addEventListener('click', () => window.print());
-  // The widget's FR/EN button: the widget has switched itself and told the bot; the page follows.
-  document.addEventListener('gsdoa:language', (e) => setLanguage(e.detail && e.detail.lang));
 
   loadConfig().then((config) => {
     setLanguage(pick(config.lang) || lang);
