@@ -10,6 +10,12 @@ from ops.services import free_port
 from tests.web.conftest import AXE, SCREENSHOTS
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
+
+
+def chat(page):
+    """The chat, in its frame (widget/frame.html of the demo's own origin)."""
+    return page.frame_locator("#gsdoa-frame")
+
 NBSP = "\u00a0"
 FRENCH_SCENARIOS = {  # data-scenario: (button label, message sent to the bot, expected in the bot's answer)
     "overdose": ("Quelqu'un fait une surdose en ce moment", "mon ami fait une surdose pis y se réveille pas",
@@ -46,7 +52,7 @@ def in_french(page, site, french_demo):
 def ready(page, site):
     page.goto(site.demo + "/")
     expect(page.locator("body[data-widget='ready']")).to_be_attached(timeout=30_000)
-    expect(page.locator(".gsdoa-msg.gsdoa-bot").first).to_be_visible(timeout=30_000)
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-bot").first).to_be_visible(timeout=30_000)
 
 
 def print_handout(page):
@@ -73,22 +79,28 @@ def test_scenario_buttons_talk_to_the_bot(site, page):
     expectations = {"overdose": "Call 911", "probation": "probation", "naloxone": "aloxone",
                     "not-covered": "not", "trafficking": "traffick"}
     for scenario, expected in expectations.items():
-        before = page.locator(".gsdoa-msg.gsdoa-bot").count()
+        before = chat(page).locator(".gsdoa-msg.gsdoa-bot").count()
         page.click(f"[data-scenario='{scenario}']")
-        bot = page.locator(".gsdoa-msg.gsdoa-bot")
+        bot = chat(page).locator(".gsdoa-msg.gsdoa-bot")
         expect(bot).not_to_have_count(before, timeout=30_000)
         expect(bot.nth(before).locator(".gsdoa-text")).to_contain_text(expected, ignore_case=True, timeout=30_000)
     assert page.js_errors == []
 
 
 def test_reset_starts_a_new_conversation(site, page):
+    forgotten = []
+    page.on("request", lambda r: forgotten.append(r.post_data_json) if r.url.endswith("/webhooks/rest/forget") else None)
+    senders = []
+    page.on("request", lambda r: senders.append(r.post_data_json["sender"]) if r.url.endswith("/rest/webhook") else None)
     ready(page, site)
     page.click("[data-scenario='probation']")
-    expect(page.locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)
-    sender = page.evaluate("sessionStorage.getItem('gsdoa.sender')")
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-bot")).not_to_have_count(1, timeout=30_000)
+    sender = senders[-1]
     page.click("#demo-reset")
-    expect(page.locator(".gsdoa-msg.gsdoa-user")).to_have_count(0, timeout=30_000)
-    assert page.evaluate("sessionStorage.getItem('gsdoa.sender')") != sender
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(0, timeout=30_000)
+    expect(chat(page).locator(".gsdoa-info")).to_have_text("Conversation deleted.", timeout=30_000)
+    assert forgotten == [{"sender": sender}] and senders[-1] != sender
 
 
 def test_qr_code_is_drawn_locally_and_opens_the_telegram_bot(site, page):
@@ -116,7 +128,7 @@ def test_printable_handout(site, page):
         assert needed.lower() in text.lower(), needed
     for french in ("Appelez", "possession simple", "Cour suprême"):  # only the English version prints
         assert french not in text, french
-    expect(page.locator("#gsdoa-panel")).to_be_hidden()
+    expect(page.locator("#gsdoa-frame")).to_be_hidden()  # the chat isn't printed
     expect(page.locator(".handout[lang='en'] .handout-qr")).to_be_visible()
     page.emulate_media(media="screen")
     one_page_pdf(page, "handout.pdf")
@@ -137,16 +149,16 @@ def test_french_demo_page(site, page, french_demo):
     expect(page.locator("#demo-qr")).to_have_attribute("alt", f"Code QR{NBSP}: ouvrir l'assistant dans Telegram")
     expect(page.locator(".demo-note")).to_have_text("Information générale, pas un conseil juridique.")
     expect(page.locator("#demo-chat")).to_have_attribute("aria-label", "Clavardage")
-    expect(page.locator(".gsdoa-root")).to_have_attribute("lang", "fr")
-    expect(page.locator(".gsdoa-send")).to_have_text("Envoyer")
-    assert "pas une personne" in page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").first.inner_text()
+    expect(chat(page).locator("html")).to_have_attribute("lang", "fr")
+    expect(chat(page).locator(".gsdoa-send")).to_have_text("Envoyer")
+    assert "pas une personne" in chat(page).locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").first.inner_text()
     for scenario, (label, message, expected) in FRENCH_SCENARIOS.items():
         button = page.locator(f"[data-scenario='{scenario}']")
         expect(button).to_have_text(label)
-        before = page.locator(".gsdoa-msg.gsdoa-bot").count()
+        before = chat(page).locator(".gsdoa-msg.gsdoa-bot").count()
         button.click()
-        expect(page.locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(message)
-        bot = page.locator(".gsdoa-msg.gsdoa-bot")
+        expect(chat(page).locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(message)
+        bot = chat(page).locator(".gsdoa-msg.gsdoa-bot")
         expect(bot).not_to_have_count(before, timeout=30_000)
         expect(bot.nth(before).locator(".gsdoa-text")).to_contain_text(expected, ignore_case=True, timeout=30_000)
     assert page.js_errors == []
@@ -165,9 +177,9 @@ def test_the_widget_language_button_switches_the_page(site, page):
     ready(page, site)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#demo-try")).to_have_text("Try a question")
-    page.click(".gsdoa-lang")  # FR
+    chat(page).locator(".gsdoa-lang").click()  # FR
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.locator(".gsdoa-root")).to_have_attribute("lang", "fr")
+    expect(chat(page).locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".demo-side h1")).to_have_text("Aide en cas de surdose et Loi sur les bons samaritains")
     expect(page.locator("#demo-try")).to_have_text("Essayez une question")
     expect(page.locator("#demo-print")).to_have_text("Imprimer l'aide-mémoire")
@@ -176,20 +188,23 @@ def test_the_widget_language_button_switches_the_page(site, page):
     for scenario, (label, message, _) in FRENCH_SCENARIOS.items():
         expect(page.locator(f"[data-scenario='{scenario}']")).to_have_text(label)
         expect(page.locator(f"[data-scenario='{scenario}']")).to_have_attribute("data-message", message)
-    expect(page.locator(".gsdoa-msg.gsdoa-bot").last).to_contain_text("français", timeout=30_000)
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-bot").last).to_contain_text("français", timeout=30_000)
     page.click("[data-scenario='trafficking']")
-    expect(page.locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(FRENCH_SCENARIOS["trafficking"][1])
-    expect(page.locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").last).to_contain_text("trafic", timeout=30_000)
-    page.reload()  # the widget remembers the choice for the session, and the page follows it
-    expect(page.locator("body[data-widget='ready']")).to_be_attached(timeout=30_000)
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.locator("#demo-try")).to_have_text("Essayez une question")
-    page.click(".gsdoa-lang")  # EN
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(FRENCH_SCENARIOS["trafficking"][1])
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").last).to_contain_text("trafic", timeout=30_000)
+    chat(page).locator(".gsdoa-lang").click()  # EN
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".demo-side h1")).to_have_text("Overdose help & the Good Samaritan Act")
     expect(page.locator("[data-scenario='overdose']")).to_have_attribute(
         "data-message", "my friend is overdosing and won't wake up")
     expect(page).to_have_title("Overdose help chat — outreach demo")
+    page.click("[data-scenario='overdose']")
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).not_to_have_count(0)
+    page.reload()  # nothing is remembered: the next person gets the page's language and an empty chat
+    expect(page.locator("body[data-widget='ready']")).to_be_attached(timeout=30_000)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-bot").first).to_be_visible(timeout=30_000)
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(0)
     assert page.js_errors == []
 
 
@@ -197,7 +212,7 @@ def test_the_handout_prints_in_the_chosen_language(site, page):
     ready(page, site)
     english = print_handout(page)
     assert "Call 911" in english and "Appelez" not in english
-    page.click(".gsdoa-lang")  # FR
+    chat(page).locator(".gsdoa-lang").click()  # FR
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     french = print_handout(page)
     for needed in ("Appelez le 911", "Nunavut", "GRC", "naloxone", "quoi que la personne ait pris",
@@ -211,7 +226,7 @@ def test_the_handout_prints_in_the_chosen_language(site, page):
     for english_only in ("Call 911", "simple possession", "Supreme Court", "Help lines"):
         assert english_only not in french, english_only
     one_page_pdf(page, "handout-fr.pdf")
-    page.click(".gsdoa-lang")  # EN again
+    chat(page).locator(".gsdoa-lang").click()  # EN again
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert "Appelez" not in print_handout(page)
 
@@ -240,7 +255,7 @@ def test_demo_page_accessibility_and_screenshots(site, page):
         ready(page, site)
         page.screenshot(path=str(SCREENSHOTS / f"demo-{width}.png"), full_page=True)
         check_axe(page, f"demo-{width}")
-        page.evaluate("sessionStorage.clear()")
+        check_axe(page.wait_for_selector("#gsdoa-frame").content_frame(), f"demo-frame-{width}")
 
 
 def test_french_demo_page_accessibility_and_screenshot(site, page, french_demo):
@@ -249,24 +264,31 @@ def test_french_demo_page_accessibility_and_screenshot(site, page, french_demo):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "demo-fr-1280.png"), full_page=True)
     check_axe(page, "demo-fr-1280")
+    check_axe(page.wait_for_selector("#gsdoa-frame").content_frame(), "demo-fr-frame-1280")
 
 
-def check_axe(page, name):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+def check_axe(target, name):
+    """axe-core in the demo page or in the chat frame (evaluated through DevTools: the CSP allows no inline script).
+    Each document is audited on its own (iframes: false)."""
+    target.evaluate(AXE.read_text(encoding="utf-8"))
+    result = target.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], "
+                             "iframes: false})")
     (SCREENSHOTS / f"axe-{name}.json").write_text(json.dumps(
         {"violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
          "passes": len(result["passes"])}, indent=1))
-    serious = [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], (name, serious)
+    assert result["violations"] == [], (name, [(v["id"], v["impact"]) for v in result["violations"]])
 
 
 def test_the_demo_makes_no_request_outside_this_machine(site, page):
-    outside = []
+    outside, console = [], []
+    page.on("console", lambda message: console.append(message.text))
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else None)
     ready(page, site)
     page.click("[data-scenario='naloxone']")
-    expect(page.locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)
     page.wait_for_timeout(1000)
     assert outside == []
+    # The page and the chat run under their CSPs (bot/web/server.py) without a single refused resource.
+    assert page.request.get(site.demo + "/").headers["content-security-policy"].startswith("default-src 'self'")
+    assert [line for line in console if "Content Security Policy" in line] == []
