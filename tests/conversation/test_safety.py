@@ -106,3 +106,4 @@ def test_logs_hold_no_user_text_or_personal_details(bot):
     for name in ("rasa", "actions"):
         log = bot.log_path(name).read_text(encoding="utf-8", errors="replace")
         assert "Zebulon" not in log and "416-555-0199" not in log and "plorbt" not in log, name
+        assert chat.sender not in log, name  # nor the conversation id
