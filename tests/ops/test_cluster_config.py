@@ -27,7 +27,8 @@ def test_nginx_exposes_only_the_webhooks_widget_and_health(tmp_path):
     locations = [line.split("location", 1)[1].strip(" {") for line in conf.splitlines()
                  if line.strip().startswith("location")]
     assert locations == ["= /health", "= /webhooks/rest/webhook", "= /webhooks/rest/forget", "= /webhooks/rest/",
-                         "= /telegram/webhook", "/widget/", "/", "@too_large", "@too_many", "@unavailable",
+                         "= /telegram/webhook", "/widget/", "= /widget/widget.js", "= /widget/frame.html",
+                         "= /widget/config.json", "/", "@too_large", "@too_many", "@unavailable",
                          # the Telegram bridge's private loopback server: the two REST paths only
                          "= /webhooks/rest/webhook", "= /webhooks/rest/forget", "/"]
     assert "server 127.0.0.1:5005" in conf and "server 127.0.0.1:5006" in conf
