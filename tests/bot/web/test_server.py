@@ -1,6 +1,9 @@
 """The local web server for the widget and demo page (no browser, no Rasa)."""
+import base64
+import hashlib
 import http.client
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -211,3 +214,13 @@ def test_a_wildcard_stops_make_run_and_run_cluster_before_anything_starts(module
     assert stopped.value.code == 2 and started == []
     err = capsys.readouterr().err
     assert "WEB_ALLOWED_ORIGINS" in err and "'*'" in err
+
+
+def test_readme_publishes_the_loaders_current_sri_hash():
+    """The README's embed snippet pins widget.js with Subresource Integrity; recomputed here from the file, so the
+    published hash can't go stale (tests/web/test_widget.py loads the widget with it in Chromium)."""
+    snippet = re.search(r'<script src="https://[^"]+/widget/widget\.js"\s+integrity="(sha384-[A-Za-z0-9+/=]+)"\s+'
+                        r'crossorigin="anonymous"', (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert snippet, "README has no embed snippet with an integrity hash"
+    digest = hashlib.sha384((ROOT / "bot" / "web" / "widget" / "widget.js").read_bytes()).digest()
+    assert snippet.group(1) == "sha384-" + base64.b64encode(digest).decode()
