@@ -120,8 +120,8 @@ def test_bad_requests_leave_no_traceback_on_stderr():
         for target in ("/%00", "/%ff", "/widget/%00", "/x%00y/z"):
             assert raw_get(base, target)[0] == 400
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-            sock.sendall(b"GARBAGE\r\n\r\n")
-            assert sock.recv(1000).startswith(b"HTTP/1.0 400") or True  # answered or closed, never a crash
+            sock.sendall(b"GARBAGE\r\n\r\n")  # not a request line: a short answer (HTTP/0.9 style, no headers)
+            assert sock.recv(1000) == b"Bad Request\n"
         request = urllib.request.Request(base + "/", data=b"x", method="POST")
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=5)
