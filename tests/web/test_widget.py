@@ -108,8 +108,11 @@ def test_widget_on_another_origin_answers_an_overdose_with_911_first(site, page)
 
 def test_a_changed_loader_is_not_run_where_the_sri_hash_is_pinned(site, page):
     wrong = "sha384-" + base64.b64encode(hashlib.sha384(b"another file").digest()).decode()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(site.embed_page(extra="&integrity=" + urllib.parse.quote(wrong)))
     page.wait_for_timeout(1500)
+    assert any("integrity" in line for line in console), console  # Chromium refused it for its hash
     assert page.locator("#gsdoa-launcher").count() == 0
 
 
