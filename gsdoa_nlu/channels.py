@@ -93,6 +93,9 @@ def erase_conversation(tracker_store: Any, sender: str) -> bool:
     store = _innermost_store(tracker_store)
     if isinstance(getattr(store, "store", None), dict):  # InMemoryTrackerStore
         store.store.pop(sender, None)
+        forget_clock = getattr(store, "forget", None)  # ExpiringInMemoryTrackerStore: not even the id stays
+        if callable(forget_clock):
+            forget_clock(sender)
         return True
     if getattr(store, "red", None) is not None and getattr(store, "key_prefix", None) is not None:  # Redis
         store.red.delete(store.key_prefix + sender)

@@ -46,6 +46,11 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
             self.store.pop(sender_id, None)
             self._last_saved.pop(sender_id, None)
 
+    def forget(self, sender_id: Text) -> None:
+        """Delete one conversation and its expiry clock at once (/forget, "start over")."""
+        self.store.pop(sender_id, None)
+        self._last_saved.pop(sender_id, None)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         self.purge_expired()
         await super().save(tracker)

@@ -270,3 +270,18 @@ def test_restarted_since_last_message_reads_the_latest_turn():
     assert restarted_since_last_message([UserUttered("start over"), BotUttered("ok"), Restarted()])
     assert not restarted_since_last_message([Restarted(), UserUttered("hi"), BotUttered("hello")])
     assert not restarted_since_last_message([])
+
+
+async def test_erasing_from_the_expiring_store_leaves_not_even_the_id():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from gsdoa_nlu.channels import erase_conversation
+    from gsdoa_nlu.stores import ExpiringInMemoryTrackerStore
+
+    store = ExpiringInMemoryTrackerStore(Domain.empty(), record_exp=60)
+    await store.save(DialogueStateTracker.from_events("web-5", [UserUttered("hi")]))
+    assert "web-5" in store.store and "web-5" in store._last_saved
+    assert erase_conversation(store, "web-5") is True
+    assert "web-5" not in store.store and "web-5" not in store._last_saved
