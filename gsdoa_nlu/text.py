@@ -125,6 +125,8 @@ inquiet inquiète inquiete peur stressé stressée stresse perdu perdue malade g
 fatigué fatiguée enceinte jeune mineur mineure majeur étudiant étudiante en train sous probation libération
 autochtone inuk métisse noir noire blanc blanche ami amie chum blonde mère père soeur frère fils fille mari femme
 désolé désolée desole sûr sûre sur certain certaine pas sûr ado adolescent adolescente vieux vieille
+innu innue innus crie cris cree ojibwée algonquin algonquine micmac mi'kmaq mikmaq wolastoqey attikamek atikamekw
+déné dénée dene two-spirit bispirituel bispirituelle nauseous nauseated puking vomiting throwing dizzy sweating
 """.split())
 
 
@@ -188,9 +190,9 @@ def mask_names(text: str) -> str:
         def looks_like_a_name(word: str, index: int) -> bool:
             if _kept(word):
                 return False
-            if _CAPITALISED.match(word):
-                return True
             lowered = word.lower()
+            if _CAPITALISED.match(word):  # a capitalised word the training data never uses ("I'm Kelsey")
+                return not (vocabulary and (lowered in vocabulary or strip_accents(lowered) in vocabulary))
             return (greeted and vocabulary and word.isalpha() and len(word) >= 3 and lowered not in vocabulary
                     and strip_accents(lowered) not in vocabulary and not re.search(r"(ing|in|ed)$", lowered))
         end = _name_words(text, trigger.end(), looks_like_a_name)

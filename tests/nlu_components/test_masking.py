@@ -105,6 +105,9 @@ KEPT = [
     ("le 811 au Québec c'est Info-Santé?", "Info-Santé"), ("Using Naloxone Past Its Expiry Date", "Expiry Date"),
     ("What Is the 8-1-1 Health Line Used For?", "8-1-1 Health Line"), ("la C.-B. en 2026", "C.-B. en 2026"),
     ("I'm confused why it's Canada's job", "Canada's job"), ("je ne 1990", "1990"),
+    # who the person is decides the crisis line (Hope for Wellness): never masked
+    ("I'm Cree and thinking of ending it", "Cree"), ("je suis Innue", "Innue"), ("I'm Two-Spirit", "Two-Spirit"),
+    ("I'm Métis", "Métis"), ("I'm Puking", "Puking"), ("I'm Shaking", "Shaking"),
 ]
 
 
