@@ -352,17 +352,23 @@ class SafeRestInput(InputChannel):
 
     async def erase_if_restarted(self, agent: Any, sender: str) -> bool:
         """After "start over" (the restart intent, action_restart): delete the stored conversation, under the
-        conversation's lock, exactly as /forget does. True when it was erased."""
+        conversation's lock, exactly as /forget does. True when it was erased. One read per message; the lock is
+        taken (and the history read again under it) only when the conversation was restarted."""
         if agent is None or getattr(agent, "tracker_store", None) is None:
             return False
+        store = agent.tracker_store
+        # the whole history: retrieve() stops at the session Rasa starts right after a restart
+        fetch = getattr(store, "retrieve_full_tracker", None) or store.retrieve
+
+        async def restarted() -> bool:
+            tracker = await fetch(sender)
+            return tracker is not None and restarted_since_last_message(tracker.events)
+
         try:
+            if not await restarted():
+                return False
             async with agent.lock_store.lock(sender):
-                store = agent.tracker_store  # the whole history: retrieve() stops at the session Rasa starts
-                fetch = getattr(store, "retrieve_full_tracker", None) or store.retrieve  # after a restart
-                tracker = await fetch(sender)
-                if tracker is None or not restarted_since_last_message(tracker.events):
-                    return False
-                return erase_conversation(agent.tracker_store, sender)
+                return await restarted() and erase_conversation(store, sender)
         except Exception:
             logger.error("Erasing a restarted conversation failed (conversation %s).", _anonymous(sender),
                          exc_info=False)
