@@ -42,7 +42,7 @@ def test_the_manifests_cover_every_part():
     names = {doc["metadata"]["name"] for _, doc in by_kind("Deployment")}
     assert names == {"gsdoa-rasa", "gsdoa-actions", "gsdoa-telegram", "gsdoa-redis"}
     assert {doc["metadata"]["name"] for _, doc in by_kind("Service")} == names
-    assert len(by_kind("Ingress")) == 1
+    assert len(by_kind("Ingress")) == 2  # public paths (rate-limited) and the Telegram webhook (not)
 
 
 def test_redis_runs_without_persistence_everywhere():
@@ -181,21 +181,40 @@ def test_every_pod_is_hardened_and_has_limits():
 
 
 def test_the_ingress_is_tls_only_with_hsts_and_no_access_log():
-    (_, ingress), = by_kind("Ingress")
-    annotations = ingress["metadata"]["annotations"]
-    assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
-    assert annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true"
-    assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "16k"
-    assert not any("snippet" in key for key in annotations)
-    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
-    assert hosts <= {h for tls in ingress["spec"]["tls"] for h in tls["hosts"]}
-    paths = {p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"]
-             for p in rule["http"]["paths"]}
-    assert paths == {"/webhooks/rest/webhook": "gsdoa-rasa", "/webhooks/rest/forget": "gsdoa-rasa",
-                     "/webhooks/rest/": "gsdoa-rasa", "/telegram/webhook": "gsdoa-telegram"}
+    ingresses = {doc["metadata"]["name"]: doc for _, doc in by_kind("Ingress")}
+    assert set(ingresses) == {"gsdoa", "gsdoa-telegram"}
+    paths = {}
+    for name, ingress in ingresses.items():
+        annotations = ingress["metadata"]["annotations"]
+        assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false", name
+        assert annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true", name
+        assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "16k", name
+        assert not any("snippet" in key for key in annotations), name
+        hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+        assert hosts <= {h for tls in ingress["spec"]["tls"] for h in tls["hosts"]}, name
+        paths[name] = {p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"]
+                       for p in rule["http"]["paths"]}
+    assert paths["gsdoa"] == {"/webhooks/rest/webhook": "gsdoa-rasa", "/webhooks/rest/forget": "gsdoa-rasa",
+                              "/webhooks/rest/": "gsdoa-rasa"}
+    assert paths["gsdoa-telegram"] == {"/telegram/webhook": "gsdoa-telegram"}
     (_, controller), = by_kind("ConfigMap")
     assert controller["data"]["hsts"] == "true" and int(controller["data"]["hsts-max-age"]) >= 31536000
     assert controller["data"]["disable-access-log"] == "true"
+
+
+def test_the_public_paths_are_rate_limited_per_client_but_not_telegrams_webhook():
+    """One fast user must not push every Telegram user into 429s: all updates come from Telegram's addresses."""
+    ingresses = {doc["metadata"]["name"]: doc for _, doc in by_kind("Ingress")}
+    assert int(ingresses["gsdoa"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/limit-rps"]) > 0
+    assert not any("limit" in key for key in ingresses["gsdoa-telegram"]["metadata"]["annotations"])
+
+
+def test_the_telegram_webhook_url_is_the_sites_root():
+    """The bridge appends TELEGRAM_WEBHOOK_PATH to TELEGRAM_WEBHOOK_URL (bot/telegram/__main__.py)."""
+    (_, bridge), = [(p, d) for p, d in by_kind("Deployment") if d["metadata"]["name"] == "gsdoa-telegram"]
+    env = {e["name"]: e.get("value") for e in bridge["spec"]["template"]["spec"]["containers"][0]["env"]}
+    url, path = env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_PATH"]
+    assert not url.rstrip("/").endswith(path.strip("/")), "Telegram would post to …/telegram/webhook/telegram/webhook"
 
 
 def component(selector):
