@@ -20,7 +20,6 @@ import json
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,10 @@ from typing import Dict, List
 
 import yaml
 
+from ops.bench_common import rss_mib
 from ops.nlu_eval import evaluate_model
 from ops.services import QUIET_ENV, ROOT, BotServices, post_message
+from ops.stats import rate, summary
 
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
 HELD_OUT_FR = ROOT / "tests" / "nlu" / "heldout_fr.yml"
@@ -74,18 +75,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def percentile(values: List[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 def latency(url: str, messages: List[str], users: int, per_user: int) -> Dict[str, float]:
     timings: List[float] = []
     lock = threading.Lock()
@@ -106,8 +95,7 @@ def latency(url: str, messages: List[str], users: int, per_user: int) -> Dict[st
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return {"p50_ms": 1000 * statistics.median(timings), "p95_ms": 1000 * percentile(timings, 0.95),
-            "msgs_per_s": len(timings) / elapsed}
+    return {**summary(timings), "msgs_per_s": rate(len(timings), elapsed)}
 
 
 def phrasings(path: Path) -> List[str]:

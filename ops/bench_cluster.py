@@ -12,12 +12,9 @@ The section it writes replaces the previous one in the output file (between the 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import random
-import statistics
 import sys
 import threading
 import time
@@ -27,17 +24,13 @@ import uuid
 from pathlib import Path
 from typing import Dict, List
 
-from ops.bench_telegram import peak_rss_mib, write_section
+from ops.bench_common import peak_rss_mib, publish, where_measured
 from ops.cluster import Cluster
+from ops.stats import mean, percentile, rate
 
 MARK_START, MARK_END = "<!-- cluster-bench:start -->", "<!-- cluster-bench:end -->"
 SCRIPT = ["can police arrest me if i call 911", "where can i get naloxone", "can you check if i'm protected", "yes",
           "no", "no", "no", "what are the signs of an overdose", "mon chum respire pu", "what is NORS"]
-
-
-def percentile(values: List[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) -> Dict[str, float]:
@@ -82,8 +75,8 @@ def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) ->
     wall = time.monotonic() - started
     return {"messages": len(timings), "errors": len(errors), "error_kinds": sorted(set(errors)),
             "p50_ms": percentile(timings, 0.5), "p95_ms": percentile(timings, 0.95),
-            "p99_ms": percentile(timings, 0.99), "msgs_per_s": len(timings) / wall,
-            "mean_ms": statistics.fmean(timings) if timings else float("nan")}
+            "p99_ms": percentile(timings, 0.99), "msgs_per_s": rate(len(timings), wall),
+            "mean_ms": mean(timings)}
 
 
 PACES = {"back to back": (0.0, 0.0), "people-paced (4–8 s pause)": (4.0, 8.0)}
@@ -135,16 +128,12 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     results = {servers: measure(servers, args.users, args.seconds) for servers in (1, 2)}
-    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    body = (f"## Load through nginx (cluster)\n\nMeasured {when} on {platform.machine()}, {os.cpu_count()} CPUs, "
-            f"with `make bench` (this part alone: `make bench-cluster`): {args.users} concurrent simulated users "
+    body = (f"## Load through nginx (cluster)\n\n{where_measured()}, with `make bench` "
+            f"(this part alone: `make bench-cluster`): {args.users} concurrent simulated users "
             f"for {args.seconds:.0f} s through nginx to Rasa servers sharing Redis (ops/cluster.py), at two paces: "
             f"back to back (the next message as soon as the answer arrives) and people-paced (a 4–8 s pause "
             f"before each message).\n\n{table(results, args.users, args.seconds)}\n")
-    print(body)
-    if args.out:
-        write_section(args.out, body, MARK_START, MARK_END)
-        print(f"written to {args.out}")
+    publish(body, args.out, MARK_START, MARK_END)
     return 0
 
 

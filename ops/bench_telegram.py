@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
 import json
 import os
-import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -27,9 +24,10 @@ from typing import Dict, List
 
 import httpx
 
-from ops.bench import percentile, rss_mib
+from ops.bench_common import peak_rss_mib, publish, rss_mib, wait_listening, where_measured
 from ops.fake_telegram import FakeTelegram, Updates
 from ops.services import QUIET_ENV, ROOT, VENV_BIN, BotServices, free_port
+from ops.stats import rate, summary
 
 MARK_START, MARK_END = "<!-- telegram-bench:start -->", "<!-- telegram-bench:end -->"
 SECRET = "bench-secret"
@@ -37,25 +35,6 @@ QUESTIONS = ["can police arrest me if i call 911", "where can i get naloxone", "
              "what are the signs of an overdose", "is the good samaritan law for my probation too",
              "what is NORS", "how do i use narcan", "can cops search my car at an overdose call"]
 TARGETS = {"start_s": 2.0, "rss_mib": 100.0, "overhead_p50_ms": 50.0}
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-async def wait_listening(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            await asyncio.sleep(0.01)
-    raise TimeoutError("the bridge's webhook server did not start")
 
 
 async def measure(services: BotServices, messages: int, chats: int) -> Dict[str, float]:
@@ -102,12 +81,8 @@ async def measure(services: BotServices, messages: int, chats: int) -> Dict[str,
             sample = [QUESTIONS[i % len(QUESTIONS)] for i in range(messages)]
             direct_times = [await direct(text) for text in sample]
             bridge_times = [await through_bridge(next(chat_ids), text) for text in sample]
-            results.update({
-                "direct_p50_ms": 1000 * statistics.median(direct_times),
-                "direct_p95_ms": 1000 * percentile(direct_times, 0.95),
-                "bridge_p50_ms": 1000 * statistics.median(bridge_times),
-                "bridge_p95_ms": 1000 * percentile(bridge_times, 0.95),
-            })
+            results.update({f"direct_{key}": value for key, value in summary(direct_times).items()})
+            results.update({f"bridge_{key}": value for key, value in summary(bridge_times).items()})
             results["overhead_p50_ms"] = results["bridge_p50_ms"] - results["direct_p50_ms"]
             results["overhead_p95_ms"] = results["bridge_p95_ms"] - results["direct_p95_ms"]
 
@@ -122,7 +97,7 @@ async def measure(services: BotServices, messages: int, chats: int) -> Dict[str,
             await asyncio.gather(*(conversation(chat, i) for i, chat in enumerate(load_chats)))
             elapsed = time.perf_counter() - began
             results["load_messages"] = chats * per_chat
-            results["messages_per_s"] = chats * per_chat / elapsed
+            results["messages_per_s"] = rate(chats * per_chat, elapsed)
             results["rss_peak_mib"] = peak_rss_mib(bridge.pid)
     finally:
         bridge.terminate()
@@ -155,19 +130,6 @@ def table(results: Dict[str, float], chats: int, messages: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(out: Path, body: str, start: str = MARK_START, end: str = MARK_END) -> None:
-    """Put `body` between the start/end markers of docs/benchmarks.md (replacing what was there, or appended)."""
-    section = f"{start}\n{body}\n{end}"
-    existing = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if start in existing and end in existing:
-        head, rest = existing.split(start, 1)
-        existing = head.rstrip() + "\n\n" + section + rest.split(end, 1)[1]
-    else:
-        existing = existing.rstrip() + "\n\n" + section + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(existing, encoding="utf-8")
-
-
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None)
@@ -177,16 +139,11 @@ def main(argv: List[str] | None = None) -> int:
     print("[telegram] starting the bot…", flush=True)
     with BotServices() as services:
         results = asyncio.run(measure(services, args.messages, args.chats))
-    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    body = (f"## Telegram bridge\n\nMeasured {when} on {platform.machine()}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}, with `make bench` (this part alone: `make bench-telegram`). "
+    body = (f"## Telegram bridge\n\n{where_measured()}, with `make bench` (this part alone: `make bench-telegram`). "
             f"The bridge ran as its own process in webhook mode; a fake Bot API on loopback stood in for "
             f"Telegram (so Telegram's own network time is not included); the real Rasa and action servers "
             f"answered.\n\n{table(results, args.chats, args.messages)}\n")
-    print(body)
-    if args.out:
-        write_section(args.out, body)
-        print(f"written to {args.out}")
+    publish(body, args.out, MARK_START, MARK_END)
     return 0
 
 

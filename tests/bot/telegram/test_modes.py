@@ -7,7 +7,7 @@ import httpx
 
 from bot.telegram.__main__ import serve
 from bot.telegram.bridge import TelegramBridge
-from ops.bench_telegram import wait_listening
+from ops.bench_common import wait_listening
 from ops.fake_telegram import Updates
 from ops.services import free_port
 from tests.bot.telegram.conftest import settings_for

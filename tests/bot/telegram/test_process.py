@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from bot.telegram.logs import UPDATE_NOT_LOGGED
-from ops.bench_telegram import wait_listening
+from ops.bench_common import wait_listening
 from ops.fake_telegram import FakeTelegram, Updates
 from ops.services import QUIET_ENV, ROOT, VENV_BIN, free_port
 
