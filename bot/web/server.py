@@ -13,7 +13,7 @@
 Static files only plus three tiny generated ones; the chat frame talks to Rasa's REST channel directly (allowed by
 `rasa run --cors <origins>`). Every answer carries X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer;
 the chat frame and the demo page a Content-Security-Policy (the frame's `frame-ancestors` is the same list of
-allowed origins as Rasa's --cors: ops.services.web_origins, from WEB_ALLOWED_ORIGINS). A path that isn't one
+allowed origins as Rasa's --cors: bot.web.origins.web_origins, from WEB_ALLOWED_ORIGINS). A path that isn't one
 (`/%00`, control characters, bad encoding) gets 400, never a traceback. Standard library + segno; imports
 neither rasa nor spacy.
 """
@@ -34,6 +34,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
+
+from bot.web.origins import web_origins  # the one list behind Rasa's --cors and the frame's frame-ancestors
 
 WEB_ROOT = Path(__file__).resolve().parent
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")  # Telegram usernames: 5-32 characters
@@ -85,7 +87,7 @@ class Site:
                  origins: Sequence[str] = ()) -> None:
         self.index_dir = WEB_ROOT / index_dir
         self.rasa_url, self.telegram, self.lang, self.demo = rasa_url.rstrip("/"), telegram, lang, demo
-        self.origins = list(origins)  # may embed the chat frame (ops.services.web_origins: the --cors list)
+        self.origins = list(origins)  # may embed the chat frame (bot.web.origins.web_origins: the --cors list)
 
     def headers(self, path: str, target: Optional[Path]) -> Dict[str, str]:
         """Security headers for one answer: SECURITY_HEADERS, plus a CSP on the chat frame and the demo page, and
@@ -229,8 +231,6 @@ def main(argv=None) -> int:
     parser.add_argument("--lang", default=os.environ.get("WEB_LANG", "en"), choices=["en", "fr"])
     args = parser.parse_args(argv)
     telegram = telegram_url(args.telegram_username)
-    from ops.services import web_origins  # the one list behind Rasa's --cors and the frame's frame-ancestors
-
     try:
         origins = web_origins(args.port, args.embed_port)
     except ValueError as error:

@@ -13,7 +13,8 @@ import urllib.request
 import pytest
 
 from bot.web import server as web
-from ops.services import ROOT, allowed_origins, free_port, web_origins
+from bot.web.origins import allowed_origins, web_origins
+from ops.services import ROOT, free_port
 
 EMBEDDER = "https://harmreduction.example"
 
