@@ -184,7 +184,7 @@ def test_no_text_shows_the_day_the_project_was_built_as_a_checked_date():
 
 
 def test_french_texts_use_non_breaking_spaces():
-    from gsdoa_nlu.typography import main
+    from ops.typography import main
 
     assert main(["--check"]) == 0
 

@@ -4,8 +4,8 @@
 Canadian usage (OQLF): a non-breaking space before the colon and inside « guillemets », between groups of digits and
 between a number and its unit; no space before ? ! ; (so none is added there).
 
-    python -m gsdoa_nlu.typography --check     # list French texts in data/ that still have breakable spaces
-    python -m gsdoa_nlu.typography --fix       # rewrite them in place
+    python -m ops.typography --check     # list French texts in data/ that still have breakable spaces
+    python -m ops.typography --fix       # rewrite them in place
 """
 from __future__ import annotations
 
