@@ -27,7 +27,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
         test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report review-pack readability lock clean \
-        deploy-tools test-deploy tools-lock
+        deploy-tools test-deploy tools-lock check
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,6 +82,13 @@ shell: train ## Chat with the bot in the terminal (starts the servers, stops the
 	$(PY) -m ops.services shell --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
 # ---- tests ----------------------------------------------------------------------------------------------
+# Lint, format and types (config in pyproject.toml): ruff from .venv-tools, mypy from .venv so it sees the installed
+# packages and stubs the code runs with. Nothing is rewritten here: `ruff format .` / `ruff check --fix .` do that.
+check: $(VENV)/.installed $(TOOLS_VENV)/.installed ## Lint + format check (ruff) and type check (mypy) of our Python
+	$(TOOLS_VENV)/bin/ruff check --quiet .
+	$(TOOLS_VENV)/bin/ruff format --check --quiet .
+	$(PY) -m mypy
+
 validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
@@ -148,7 +155,7 @@ $(TOOLS_VENV)/.installed: requirements/tools-lock.txt
 	$(TOOLS_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/tools-lock.txt
 	@touch $@
 
-deploy-tools: $(TOOLS_VENV)/.installed ## Install kubernetes-validate, checkov and pip-audit into .venv-tools (hashed lock)
+deploy-tools: $(TOOLS_VENV)/.installed ## Install kubernetes-validate, checkov, pip-audit and ruff into .venv-tools (hashed lock)
 
 test-deploy: $(VENV)/.installed $(TOOLS_VENV)/.installed ## Kubernetes schemas + checkov (manifests, Dockerfiles), offline
 	$(PY) -m pytest -q tests/deploy -m "deploy"
@@ -175,11 +182,11 @@ lock: ## Re-resolve requirements/direct.in into requirements/lock.txt, hashed (n
 	build/lock-venv/bin/python requirements/hash_lock.py build/lock-report.json \
 	  --header "$$(sed -n 's/^# \{0,1\}//p' requirements/lock.txt)" > build/lock.txt && mv build/lock.txt requirements/lock.txt
 
-tools-lock: ## Re-resolve kubernetes-validate, checkov, pip-audit into requirements/tools-lock.txt, hashed (needs the network)
+tools-lock: ## Re-resolve kubernetes-validate, checkov, pip-audit, ruff into requirements/tools-lock.txt, hashed (needs the network)
 	rm -rf build/tools-lock-venv && python3.11 -m venv build/tools-lock-venv
 	build/tools-lock-venv/bin/pip install --quiet "pip==24.3.1"
 	build/tools-lock-venv/bin/pip install --quiet --dry-run --ignore-installed --report build/tools-lock-report.json \
-	  $$(sed -n 's/^\(checkov\|kubernetes-validate\|pip-audit\|pip\)==\([^ ]*\).*/\1==\2/p' requirements/tools-lock.txt)
+	  $$(sed -n 's/^\(checkov\|kubernetes-validate\|pip-audit\|ruff\|pip\)==\([^ ]*\).*/\1==\2/p' requirements/tools-lock.txt)
 	build/tools-lock-venv/bin/python requirements/hash_lock.py build/tools-lock-report.json --header "$$(sed -n 's/^# \{0,1\}//p' \
 	  requirements/tools-lock.txt)" > build/tools-lock.txt && mv build/tools-lock.txt requirements/tools-lock.txt
 
