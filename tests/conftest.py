@@ -1,24 +1,21 @@
-"""Shared fixtures. Tests that need a trained model are marked `model`; tests that need the real servers are
-marked `servers` (see the Makefile: test-unit runs neither, test-nlu / test-conversations run them)."""
+"""Shared fixtures (helpers that tests import by name live in tests/support/). Tests that need a trained model
+are marked `model`; tests that need the real servers are marked `servers` (see the Makefile: test-unit runs
+neither, test-nlu / test-conversations run them)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.repo import ROOT
+
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "model: needs the trained model in models/ (loaded in-process)")
-
-
-def read_lines(relative: str) -> list[str]:
-    return [line.strip() for line in (ROOT / relative).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +41,3 @@ def domain_dict():
                                                      [str(ROOT / "data")])
     domain: Domain = importer.get_domain()
     return domain.as_dict()
-
-
-def load_yaml(relative: str):
-    with open(ROOT / relative, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)

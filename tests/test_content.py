@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from tests.conftest import ROOT, load_yaml
+from tests.support.repo import ROOT, load_yaml
 
 # Every fact base the project writes from: the shared one, its first-response companion, and our own additions.
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))

@@ -2,7 +2,7 @@
 import re
 import subprocess
 
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 SECRET_PATTERNS = {
     "Telegram bot token": re.compile(r"\b\d{8,10}:[A-Za-z0-9_-]{35}\b"),

@@ -11,7 +11,7 @@ import pytest
 from actions.content import readable_date, source_as_of, sources
 from actions.directory import (PROVINCES, REQUIRED_KINDS, coverage_report, directory, entries, format_entry,
                                validate)
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 # Phone-like strings in free text: 10/11-digit numbers (with or without parentheses) and letter numbers.

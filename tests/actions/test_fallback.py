@@ -1,5 +1,5 @@
 from actions.fallback import EMERGENCY_PAYLOAD, ActionDidYouMean, consecutive_fallbacks, full_intent, suggestions
-from tests.actions.conftest import make_tracker, user_event
+from tests.support.trackers import make_tracker, user_event
 
 
 def fallback_event(ranking, response_key=None):
@@ -56,7 +56,7 @@ async def test_french_conversation_gets_french_topics(dispatcher):
 
 async def test_the_help_button_is_not_offered_twice(dispatcher):
     from actions.fallback import ActionDidYouMean
-    from tests.actions.conftest import make_tracker, user_event
+    from tests.support.trackers import make_tracker, user_event
     ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "help", "confidence": 0.25},
                {"name": "health", "confidence": 0.2}]
     event = user_event("nlu_fallback", ranking=ranking)

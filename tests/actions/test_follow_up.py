@@ -1,6 +1,6 @@
 """After "in French please": the previous answer's responses again (the NLG renders them in the new language)."""
 from actions.follow_up import ActionRepeatLastAnswer, last_answer
-from tests.actions.conftest import make_tracker, user_event
+from tests.support.trackers import make_tracker, user_event
 
 
 def bot(name):

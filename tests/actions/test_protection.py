@@ -1,7 +1,7 @@
 import pytest
 
 from actions.protection import CHECK_SLOTS, ActionProtectionVerdict, verdict_parts
-from tests.actions.conftest import make_tracker
+from tests.support.trackers import make_tracker
 
 
 @pytest.mark.parametrize("answers, expected", [

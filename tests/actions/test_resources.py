@@ -6,7 +6,7 @@ import pytest
 from actions.content import is_french_page
 from actions.resources import (ActionLocalResources, ActionPlaceAnswer, local_reply, pending_kinds,
                                province_buttons, province_names)
-from tests.actions.conftest import make_tracker, user_event
+from tests.support.trackers import make_tracker, user_event
 
 NS = [{"entity": "city", "value": "Dartmouth"}, {"entity": "province", "value": "NS"}]
 

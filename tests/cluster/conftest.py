@@ -12,7 +12,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 import pytest
 
 from ops.cluster import Cluster
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 ALLOWED_ORIGIN = "https://harmreduction.example"

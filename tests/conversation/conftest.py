@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 import pytest
 
 from ops.services import BotServices
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 

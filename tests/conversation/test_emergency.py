@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import read_lines
 from tests.conversation.conftest import Chat
+from tests.support.repo import read_lines
 
 pytestmark = pytest.mark.servers
 PHRASINGS = read_lines("tests/conversation/emergency_phrasings.txt")

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from tests.conftest import load_yaml, read_lines
 from tests.conversation.conftest import Chat
 from tests.conversation.test_emergency import assert_911_first
+from tests.support.repo import load_yaml, read_lines
 
 pytestmark = pytest.mark.servers
 CASES = load_yaml("tests/conversation/cases_fr.yml")["cases"]

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from tests.conftest import load_yaml
 from tests.conversation.conftest import Chat
+from tests.support.repo import load_yaml
 
 pytestmark = pytest.mark.servers
 CASES = load_yaml("tests/conversation/cases.yml")["cases"]

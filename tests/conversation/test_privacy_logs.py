@@ -14,8 +14,8 @@ import zlib
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.conversation.conftest import Chat, reply_text
+from tests.support.repo import ROOT
 
 pytestmark = pytest.mark.servers
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import load_yaml
+from tests.support.repo import load_yaml
 
 pytestmark = pytest.mark.servers
 CASES = load_yaml("tests/conversation/resource_cases.yml")

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from tests.conftest import read_lines
 from tests.conversation.conftest import Chat, reply_text
 from tests.conversation.test_emergency import NINE_ONE_ONE, assert_911_first
+from tests.support.repo import read_lines
 
 pytestmark = pytest.mark.servers
 FROZEN_EN = read_lines("tests/frozen/emergency_en.txt")

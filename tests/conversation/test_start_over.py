@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from gsdoa_nlu.channels import SafeRestInput
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 pytestmark = pytest.mark.model
 

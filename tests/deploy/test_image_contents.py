@@ -5,7 +5,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 DOCKERFILES = sorted((ROOT / "deploy").glob("Dockerfile.*"))
 DEV_ONLY = ("ops", "tools", "scripts", "tests", "docs", "build", "results", ".venv", ".venv-tools", ".ci", ".git")

@@ -16,7 +16,7 @@ import pytest
 
 from ops.nlu_eval import evaluate_model, intent_share, load_agent, predict
 from ops.overlap import nlu_examples
-from tests.conftest import ROOT, load_yaml
+from tests.support.repo import ROOT, load_yaml
 
 pytestmark = pytest.mark.model
 

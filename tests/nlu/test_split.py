@@ -3,7 +3,7 @@
 import pytest
 
 from ops.overlap import OverlapIndex, normalize, nlu_examples, overlaps
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 SPLITS = sorted(p.name for p in (ROOT / "tests" / "nlu").glob("*.yml"))
 

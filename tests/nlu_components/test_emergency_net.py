@@ -10,7 +10,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from gsdoa_nlu.components import SAFETY_NET_KEY, MessageSanitizer, SafetyNets
-from tests.conftest import read_lines
+from tests.support.repo import read_lines
 
 # Patterns alone, on their regression set: every phrasing. (With the classifier and the semantic layer, the
 # whole pipeline must catch every held-out and frozen emergency too: tests/nlu/test_heldout.py.)

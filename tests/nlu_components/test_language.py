@@ -2,7 +2,7 @@
 import pytest
 
 from gsdoa_nlu.language import LanguageGuess, lingua_detector
-from tests.conftest import load_yaml
+from tests.support.repo import load_yaml
 
 
 @pytest.fixture(scope="module")

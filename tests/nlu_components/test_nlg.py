@@ -7,7 +7,7 @@ import yaml
 from rasa.shared.core.domain import Domain
 
 from gsdoa_nlu.nlg import MostSpecificResponseGenerator, ties
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 
 @pytest.fixture(scope="module")

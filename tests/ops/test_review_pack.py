@@ -10,7 +10,7 @@ import yaml
 
 from ops import review_pack
 from ops.content_index import response_variants
-from tests.conftest import load_yaml
+from tests.support.repo import load_yaml
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,11 @@ import pytest
 
 from bot.web import server as web
 from ops.services import BotServices, free_port, web_origins
-from tests.conftest import ROOT
+from tests.support.browser import EXIT_URL
+from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "build" / "screenshots"
-EXIT_URL = "https://www.google.ca/"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from bot.web import server as web
 from ops.services import free_port
-from tests.web.conftest import AXE, SCREENSHOTS
+from tests.support.browser import AXE, SCREENSHOTS
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from bot.web import server as web
 from ops import cluster as ops_cluster
 from ops.services import free_port, http_get, stop_process_group
-from tests.conftest import ROOT
+from tests.support.repo import ROOT
 
 pytestmark = pytest.mark.cluster
 

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from bot.web import server as web
 from ops.services import free_port, post_message
-from tests.conftest import ROOT
-from tests.web.conftest import AXE, EXIT_URL, SCREENSHOTS
+from tests.support.browser import AXE, EXIT_URL, SCREENSHOTS
+from tests.support.repo import ROOT
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 REST = "**/webhooks/rest/webhook"

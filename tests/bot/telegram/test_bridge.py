@@ -3,7 +3,7 @@ import asyncio
 import logging
 
 from bot.telegram import content
-from tests.bot.telegram.conftest import TOKEN
+from tests.support.bridge import TOKEN
 
 CHAT = 5551234
 
@@ -141,7 +141,7 @@ async def test_group_chatter_is_ignored_and_only_mentions_or_replies_are_answere
 
 async def test_rasa_down_gives_911_and_nors(telegram):
     from bot.telegram.bridge import TelegramBridge
-    from tests.bot.telegram.conftest import Harness, settings_for
+    from tests.support.bridge import Harness, settings_for
     from ops.services import free_port
     dead_port = free_port()
     bridge = TelegramBridge(settings_for(telegram, f"http://127.0.0.1:{dead_port}"))

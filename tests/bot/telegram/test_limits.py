@@ -8,7 +8,7 @@ from bot.telegram import content
 from bot.telegram.bridge import TelegramBridge
 from bot.telegram.limits import ADMIT, QUIET, WARN, ChatRateLimiter
 from bot.telegram.settings import Settings
-from tests.bot.telegram.conftest import Harness
+from tests.support.bridge import Harness
 
 CHAT = 5557001
 GROUP = -1001234567

@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.error import InvalidToken
 
 from bot.telegram.logs import UPDATE_NOT_LOGGED, PrivacyFilter, configure_logging
-from tests.bot.telegram.conftest import TOKEN
+from tests.support.bridge import TOKEN
 
 MARKER = "zebra-marker-7781 my name is Kelsey Brightwater"
 CHAT = 5550001234

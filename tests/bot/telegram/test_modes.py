@@ -10,7 +10,7 @@ from bot.telegram.bridge import TelegramBridge
 from ops.bench_common import wait_listening
 from ops.fake_telegram import Updates
 from ops.services import free_port
-from tests.bot.telegram.conftest import settings_for
+from tests.support.bridge import settings_for
 
 CHAT = 777001
 SECRET = "the-right-secret_123"

@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.telegram.bridge import TelegramBridge
 from bot.telegram.settings import Settings
 from ops.services import free_port
-from tests.bot.telegram.conftest import TOKEN, Harness, running_nginx
+from tests.support.bridge import TOKEN, Harness, running_nginx
 
 pytestmark = pytest.mark.cluster
 
@@ -142,7 +142,7 @@ def test_the_cluster_points_the_bridge_at_the_private_server(monkeypatch, tmp_pa
 @pytest.fixture(scope="module")
 def small_cluster():
     from ops.cluster import Cluster
-    from tests.conftest import ROOT
+    from tests.support.repo import ROOT
 
     model = ROOT / "models" / "gsdoa.tar.gz"
     if not model.exists():
