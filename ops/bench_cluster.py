@@ -11,7 +11,6 @@ The section it writes replaces the previous one in the output file (between the 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -21,10 +20,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
-from ops.bench_common import peak_rss_mib, publish, where_measured
+from ops.bench_common import parse_args, peak_rss_mib, publish
 from ops.cluster import Cluster
 from ops.stats import mean, percentile, rate
 
@@ -33,7 +31,7 @@ SCRIPT = ["can police arrest me if i call 911", "where can i get naloxone", "can
           "no", "no", "no", "what are the signs of an overdose", "mon chum respire pu", "what is NORS"]
 
 
-def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) -> Dict[str, float]:
+def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) -> Dict[str, Any]:
     timings: List[float] = []
     errors: List[str] = []
     lock = threading.Lock()
@@ -82,12 +80,12 @@ def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) ->
 PACES = {"back to back": (0.0, 0.0), "people-paced (4–8 s pause)": (4.0, 8.0)}
 
 
-def measure(servers: int, users: int, seconds: float) -> Dict[str, object]:
+def measure(servers: int, users: int, seconds: float) -> Dict[str, Any]:
     print(f"[cluster] {servers} Rasa server(s): starting…", flush=True)
     # per-client rate limit lifted: every simulated user comes from 127.0.0.1
     with Cluster(servers=servers, rate=100_000, burst=100_000) as cluster:
         run_load(cluster.rest_url, users=min(users, 10), seconds=5)  # warm-up
-        result: Dict[str, object] = {}
+        result: Dict[str, Any] = {}
         for pace, pause in PACES.items():
             print(f"[cluster] {servers} server(s), {pace}: {users} users for {seconds:.0f} s…", flush=True)
             result[pace] = run_load(cluster.rest_url, users, seconds, pause)
@@ -96,7 +94,7 @@ def measure(servers: int, users: int, seconds: float) -> Dict[str, object]:
     return result
 
 
-def table(results: Dict[int, Dict[str, object]], users: int, seconds: float) -> str:
+def table(results: Dict[int, Dict[str, Any]], users: int, seconds: float) -> str:
     lines = ["| Pace | Rasa servers | Messages | Errors | p50 (ms) | p95 (ms) | p99 (ms) | Messages/s |",
              "|---|---|---|---|---|---|---|---|"]
     for pace in PACES:
@@ -122,20 +120,14 @@ def table(results: Dict[int, Dict[str, object]], users: int, seconds: float) -> 
 
 
 def main(argv: List[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
+    args = parse_args(__doc__, argv, users=100, seconds=60.0)
     results = {servers: measure(servers, args.users, args.seconds) for servers in (1, 2)}
-    body = (f"## Load through nginx (cluster)\n\n{where_measured()}, with `make bench` "
-            f"(this part alone: `make bench-cluster`): {args.users} concurrent simulated users "
-            f"for {args.seconds:.0f} s through nginx to Rasa servers sharing Redis (ops/cluster.py), at two paces: "
-            f"back to back (the next message as soon as the answer arrives) and people-paced (a 4–8 s pause "
-            f"before each message).\n\n{table(results, args.users, args.seconds)}\n")
-    publish(body, args.out, MARK_START, MARK_END)
+    publish("Load through nginx (cluster)", "bench-cluster",
+            f"{args.users} concurrent simulated users for {args.seconds:.0f} s through nginx to Rasa servers sharing "
+            f"Redis (ops/cluster.py), at two paces: back to back (the next message as soon as the answer arrives) and "
+            f"people-paced (a 4–8 s pause before each message).\n\n{table(results, args.users, args.seconds)}",
+            args.out, MARK_START, MARK_END)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,13 +3,14 @@ for a port, where the run happened, and writing a section of docs/benchmarks.md.
 Dev tooling only: nothing here is imported by the bot at run time."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime
 import os
 import platform
 import time
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 NAN = float("nan")
 
@@ -63,9 +64,22 @@ def write_section(out: Path, body: str, start: str, end: str) -> None:
     out.write_text(existing, encoding="utf-8")
 
 
-def publish(body: str, out: Optional[Path], start: str, end: str) -> None:
-    """Print a benchmark section and, with --out, write it between its markers."""
+def parse_args(doc: str, argv: Optional[List[str]], **defaults: float) -> argparse.Namespace:
+    """A benchmark's command line: --out (the report to write its section into) and one option per default
+    (`--name`, typed like its default)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None)
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name}", type=type(default), default=default)
+    return parser.parse_args(argv)
+
+
+def publish(title: str, target: str, text: str, out: Optional[Path], start: str, end: str) -> str:
+    """A benchmark section ("## title", where and how it was measured, then `text`): printed and, with --out,
+    written between its markers. Returns the section."""
+    body = f"## {title}\n\n{where_measured()}, with `make bench` (this part alone: `make {target}`). {text}\n"
     print(body)
     if out:
         write_section(out, body, start, end)
         print(f"written to {out}")
+    return body

@@ -11,7 +11,6 @@ The section it writes replaces the previous one in the output file (between the 
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -19,12 +18,11 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Dict, List
 
 import httpx
 
-from ops.bench_common import peak_rss_mib, publish, rss_mib, wait_listening, where_measured
+from ops.bench_common import parse_args, peak_rss_mib, publish, rss_mib, wait_listening
 from ops.fake_telegram import FakeTelegram, Updates
 from ops.services import QUIET_ENV, ROOT, VENV_BIN, BotServices, free_port
 from ops.stats import rate, summary
@@ -131,21 +129,15 @@ def table(results: Dict[str, float], chats: int, messages: int) -> str:
 
 
 def main(argv: List[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--messages", type=int, default=40)
-    parser.add_argument("--chats", type=int, default=50)
-    args = parser.parse_args(argv)
+    args = parse_args(__doc__, argv, messages=40, chats=50)
     print("[telegram] starting the bot…", flush=True)
     with BotServices() as services:
         results = asyncio.run(measure(services, args.messages, args.chats))
-    body = (f"## Telegram bridge\n\n{where_measured()}, with `make bench` (this part alone: `make bench-telegram`). "
-            f"The bridge ran as its own process in webhook mode; a fake Bot API on loopback stood in for "
-            f"Telegram (so Telegram's own network time is not included); the real Rasa and action servers "
-            f"answered.\n\n{table(results, args.chats, args.messages)}\n")
-    publish(body, args.out, MARK_START, MARK_END)
+    publish("Telegram bridge", "bench-telegram",
+            "The bridge ran as its own process in webhook mode; a fake Bot API on loopback stood in for Telegram (so "
+            "Telegram's own network time is not included); the real Rasa and action servers answered.\n\n"
+            + table(results, args.chats, args.messages), args.out, MARK_START, MARK_END)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

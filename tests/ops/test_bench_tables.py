@@ -1,6 +1,6 @@
 """The benchmarks' report formatting on made-up figures (the benchmarks themselves take minutes to hours)."""
 from ops import bench, bench_cluster, bench_telegram
-from ops.bench_common import write_section
+from ops.bench_common import parse_args, publish, write_section
 
 
 def test_bench_table_shows_both_configs_and_dashes_for_missing():
@@ -44,3 +44,17 @@ def test_write_section_replaces_only_its_own_section(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "old" not in text and "<!-- a:start -->\nnew\n<!-- a:end -->" in text
     assert text.index("intro") < text.index("new") < text.index("tail") < text.index("other")
+
+
+def test_a_section_says_where_and_how_it_was_measured(tmp_path, capsys):
+    out = tmp_path / "benchmarks.md"
+    body = publish("Load", "bench-load", "Text.\n\n| table |", out, "<!-- x:start -->", "<!-- x:end -->")
+    assert body.startswith("## Load\n\nMeasured ")
+    assert "CPUs, Python 3." in body and "with `make bench` (this part alone: `make bench-load`). Text." in body
+    assert body in out.read_text(encoding="utf-8") and body in capsys.readouterr().out
+
+
+def test_bench_options_are_typed_like_their_defaults():
+    args = parse_args("Doc line\nmore", ["--seconds", "2.5", "--users", "7", "--out", "x.md"], users=100, seconds=60.0)
+    assert (args.users, args.seconds, str(args.out)) == (7, 2.5, "x.md")
+    assert parse_args("Doc", [], chats=50).out is None
