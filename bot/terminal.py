@@ -2,25 +2,17 @@
 
     python -m bot.terminal --url http://127.0.0.1:5005/webhooks/rest/webhook
 
-Buttons are numbered: type the number to press one. Standard library only."""
+Buttons are numbered: type the number to press one. Standard library only (bot/rest_client.py)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import urllib.error
-import urllib.request
 import uuid
 from typing import Dict, List
 
+from bot.rest_client import BotUnreachable, RestError, send
+
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
-
-
-def send(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dict]:
-    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as reply:
-        return json.loads(reply.read() or b"[]")
 
 
 def render(messages: List[Dict]) -> List[Dict]:
@@ -54,8 +46,10 @@ def chat(url: str = DEFAULT_URL) -> int:
             line = buttons[int(line) - 1].get("payload") or ""
         try:
             buttons = render(send(url, sender, line))
-        except (urllib.error.URLError, OSError) as error:
+        except BotUnreachable as error:
             print(f"(The bot is not reachable: {error}. If someone is overdosing, call 911.)")
+        except RestError as error:
+            print(f"(The bot could not answer: {error}. If someone is overdosing, call 911.)")
 
 
 def main() -> int:

@@ -22,18 +22,15 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
+import socket
 import sys
-import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from ops.services import (DEFAULT_MODEL, QUIET_ENV, ROOT, VENV_BIN, free_port, http_get, origins_or_exit,
-                          stop_process_group)
+from ops.services import DEFAULT_MODEL, origins_or_exit
+from ops.supervisor import LOG_ROOT, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor, free_port, watch
 
-CLUSTER_DIR = ROOT / "build" / "cluster"
-LOG_DIR = ROOT / "build" / "logs"
+LOG_DIR = LOG_ROOT  # every run's logs are in a directory of its own under it (Cluster.log_dir)
 DEFAULT_EXPIRY_SECONDS = 4 * 3600
 PRODUCTION_ENDPOINTS = ROOT / "deploy" / "endpoints.production.yml"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -136,31 +133,46 @@ def _resp_read(reader) -> RedisReply:
     raise ConnectionError(f"unexpected Redis reply {line[:20]!r}")
 
 
-class Cluster:
-    """Redis, the action server, `servers` Rasa servers and nginx; a context manager for tests."""
+class Cluster(Configuration):
+    """Redis, the action server, `servers` Rasa servers and nginx (a configuration of ops/supervisor.py); a context
+    manager for tests. Logs: build/logs/cluster-<run id>/<name>.log; generated files: build/run/<run id>/."""
+
+    kind = "cluster"
 
     def __init__(self, servers: int = 2, port: Optional[int] = None, model: Path = DEFAULT_MODEL,
                  expiry_seconds: int = DEFAULT_EXPIRY_SECONDS, cors: Optional[List[str]] = None,
                  rate: int = 10, burst: int = 20, log_level: str = "WARNING") -> None:
-        self.port = port or free_port()
-        self.redis_port = free_port()
-        self.action_port = free_port()
-        self.rasa_ports = [free_port() for _ in range(servers)]
-        self.telegram_port = free_port()  # the Telegram bridge's webhook server, when one runs (see _run)
-        self.private_port = free_port()   # nginx's loopback-only server for the bridge (no per-client limit)
+        self.fixed_port = port
+        self.servers = servers
+        self._pick_ports()
         self.model = Path(model)
         self.expiry_seconds = expiry_seconds
         self.cors = list(cors or [])
         self.rate, self.burst = rate, burst
         self.log_level = log_level
-        self.dir = CLUSTER_DIR / str(self.port)
+        # TICKET_LOCK_LIFETIME: a server killed mid-message leaves its conversation lock in Redis; it expires
+        # after 10 s (Rasa's default is 60 s) so another server can take over quickly.
+        self.supervisor = Supervisor(self.kind, {"LOG_LEVEL": log_level, "LOG_LEVEL_LIBRARIES": "ERROR",
+                                                 "TICKET_LOCK_LIFETIME": "10"})
+        self.dir = self.supervisor.work_dir
         self.redis_dir = self.dir / "redis"  # Redis's --dir: stays empty (no snapshot, no append-only file)
         self.redis_password = secrets.token_hex(16)
         # Rasa's REST channel accepts `tg-` conversation ids only with this secret (X-GSDOA-Bridge), which only the
         # bridge gets: other local processes reaching nginx's private port can't act as a Telegram chat.
         self.bridge_secret = os.environ.get("BRIDGE_SHARED_SECRET") or secrets.token_hex(16)
         self.nginx_home: Optional[Path] = None
-        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def _pick_ports(self) -> None:
+        self.port = self.fixed_port or free_port()
+        self.redis_port = free_port()
+        self.action_port = free_port()
+        self.rasa_ports = [free_port() for _ in range(self.servers)]
+        self.telegram_port = free_port()  # the Telegram bridge's webhook server, when one runs (see _run)
+        self.private_port = free_port()   # nginx's loopback-only server for the bridge (no per-client limit)
+
+    def reassign_ports(self) -> bool:
+        self._pick_ports()
+        return True
 
     # ---- urls ---------------------------------------------------------------------------------------------
     @property
@@ -179,25 +191,24 @@ class Cluster:
     def rasa_rest_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/webhook"
 
-    def log_path(self, name: str) -> Path:
-        return LOG_DIR / f"cluster-{self.port}-{name}.log"
+    def ready_check(self, name: str):
+        """What `name` must answer before it counts as started (see Supervisor.wait_ready)."""
+        if name == "redis":
+            return lambda: self.redis_command("PING") == "PONG"
+        if name == "actions":
+            return f"http://127.0.0.1:{self.action_port}/health"
+        if name == "nginx":
+            return f"{self.url}/health"
+        if name.startswith("nginx-"):  # start_extra_nginx's, named after its port
+            return f"http://127.0.0.1:{name[len('nginx-'):]}/health"
+        if name.startswith("rasa"):
+            return f"http://127.0.0.1:{self.rasa_ports[int(name[len('rasa'):])]}/webhooks/rest/"
+        return None
 
     # ---- processes ----------------------------------------------------------------------------------------
     def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None,
                stdin_text: Optional[str] = None) -> None:
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path(name), "a", encoding="utf-8")
-        # TICKET_LOCK_LIFETIME: a server killed mid-message leaves its conversation lock in Redis; it expires
-        # after 10 s (Rasa's default is 60 s) so another server can take over quickly.
-        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level, "LOG_LEVEL_LIBRARIES": "ERROR",
-               "TICKET_LOCK_LIFETIME": "10",
-               **(env_extra or {})}
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                                start_new_session=True,
-                                                stdin=subprocess.PIPE if stdin_text is not None else None)
-        if stdin_text is not None:
-            self.processes[name].stdin.write(stdin_text.encode())
-            self.processes[name].stdin.close()
+        self.supervisor.spawn(name, command, env_extra, self.ready_check(name), stdin_text)
 
     def start_redis(self) -> None:
         # Conversations in memory only: no RDB snapshot (--save ""), no append-only file (--appendonly no), so
@@ -227,34 +238,28 @@ class Cluster:
         run_dir.mkdir(mode=0o755, exist_ok=True)
         return run_dir
 
-    def start_nginx(self) -> None:
-        run_dir = self._nginx_run_dir("nginx")
-        config = self.dir / "nginx.conf"
-        config.write_text(render_nginx(self.port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       telegram_port=self.telegram_port, rate=self.rate, burst=self.burst,
-                                       widget_dir=self.nginx_home / "widget", private_port=self.private_port,
-                                       allowed_origins=self.cors),
+    def _nginx(self, name: str, port: int, rate: int, burst: int, **extra) -> None:
+        """One nginx (`name`) on `port` in front of the Rasa servers, its config in the run's directory."""
+        run_dir = self._nginx_run_dir(name)
+        config = self.dir / f"{name}.conf"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(render_nginx(port, self.rasa_ports, run_dir, self.log_path(f"{name}-error"), rate=rate,
+                                       burst=burst, widget_dir=self.nginx_home / "widget",
+                                       allowed_origins=self.cors, **extra),
                           encoding="utf-8")
-        self._spawn("nginx", [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
-                              "-e", str(self.log_path("nginx-startup"))])
+        self._spawn(name, [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
+                           "-e", str(self.log_path(f"{name}-startup"))])
+
+    def start_nginx(self) -> None:
+        self._nginx("nginx", self.port, self.rate, self.burst, telegram_port=self.telegram_port,
+                    private_port=self.private_port)
 
     def start_extra_nginx(self, rate: int, burst: int) -> str:
         """A second nginx in front of the same servers with other limits (the rate-limit test); its URL."""
         port = free_port()
-        run_dir = self._nginx_run_dir(f"nginx-{port}")
-        config = self.dir / f"nginx-{port}.conf"
-        config.write_text(render_nginx(port, self.rasa_ports, run_dir, self.log_path("nginx-error"),
-                                       rate=rate, burst=burst, widget_dir=self.nginx_home / "widget",
-                                       allowed_origins=self.cors),
-                          encoding="utf-8")
         name = f"nginx-{port}"
-        self._spawn(name, [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
-                           "-e", str(self.log_path("nginx-startup"))])
-        deadline = time.monotonic() + 20
-        while http_get(f"http://127.0.0.1:{port}/health") is None:
-            if time.monotonic() > deadline or self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} did not start")
-            time.sleep(0.1)
+        self._nginx(name, port, rate, burst)
+        self.supervisor.wait_ready([name], timeout=20)
         return f"http://127.0.0.1:{port}"
 
     def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> None:
@@ -266,30 +271,14 @@ class Cluster:
                      "BRIDGE_SHARED_SECRET": self.bridge_secret, **(env_extra or {})})
 
     def stop(self, name: str, hard: bool = False, timeout: float = 15.0) -> None:
-        stop_process_group(self.processes.pop(name, None), hard=hard, timeout=timeout)
+        """Stop one part (`hard`: SIGKILL, no graceful shutdown)."""
+        self.supervisor.stop(name, hard=hard, timeout=timeout)
 
     def wait_ready(self, names: Optional[List[str]] = None, timeout: float = 240.0) -> None:
-        checks = {"actions": f"http://127.0.0.1:{self.action_port}/health", "nginx": f"{self.url}/health"}
-        checks.update({f"rasa{i}": f"http://127.0.0.1:{p}/webhooks/rest/" for i, p in enumerate(self.rasa_ports)})
-        pending = {name: checks[name] for name in (names or checks) if name in checks and name in self.processes}
-        deadline = time.monotonic() + timeout
-        while pending:
-            for name, url in list(pending.items()):
-                if self.processes[name].poll() is not None:
-                    tail = self.log_path(name).read_text(encoding="utf-8", errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} exited with code {self.processes[name].returncode}:\n{tail}")
-                if http_get(url) is not None:
-                    pending.pop(name)
-            if pending and time.monotonic() > deadline:
-                raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
-            time.sleep(0.25)
+        self.supervisor.wait_ready(names, timeout=timeout)
 
     def wait_redis(self, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while self.redis_command("PING") != "PONG":
-            if time.monotonic() > deadline:
-                raise TimeoutError("redis not ready")
-            time.sleep(0.1)
+        self.supervisor.wait_ready(["redis"], timeout=timeout)
 
     def redis_command(self, *args: str) -> Optional[str]:
         """One Redis command (authenticated); a simple reply as text ("PONG", "1", an error), None when Redis
@@ -307,8 +296,6 @@ class Cluster:
     def redis_call(self, *args: str, db: int = 0) -> "RedisReply":
         """A Redis command over a plain socket (RESP, no redis-cli), after AUTH and SELECT db. Replies are
         parsed binary-safe: bytes for strings, int, list, None, RedisError. Raises OSError if Redis is down."""
-        import socket
-
         with socket.create_connection(("127.0.0.1", self.redis_port), timeout=5) as sock:
             reader = sock.makefile("rb")
             for command in (("AUTH", self.redis_password), ("SELECT", str(db)), args):
@@ -333,51 +320,24 @@ class Cluster:
         self.wait_ready()
         return self
 
-    def restart(self, name: str) -> None:
-        """Start one stopped part again and wait until it serves (rasa0, rasa1…, actions, redis, nginx)."""
-        self.stop(name)
-        if name == "redis":
-            self.start_redis()
-            self.wait_redis()
-            return
-        if name == "actions":
-            self.start_actions()
-        elif name == "nginx":
-            self.start_nginx()
-        else:
-            self.start_rasa(int(name[len("rasa"):]))
-        self.wait_ready([name])
+    def restart(self, name: str, timeout: float = 240.0) -> None:
+        """Start one part again, the same way, and wait until it serves (rasa0, rasa1…, actions, redis, nginx)."""
+        self.supervisor.restart(name, timeout=timeout)
 
     def stop_all(self) -> None:
-        for name in reversed(list(self.processes)):
-            self.stop(name)
+        """Stop every part (the reverse of their start), then remove the run's generated files and nginx's home."""
+        self.supervisor.stop_all()
         shutil.rmtree(self.dir, ignore_errors=True)
         if self.nginx_home:
             shutil.rmtree(self.nginx_home, ignore_errors=True)
             self.nginx_home = None
-
-    def __enter__(self) -> "Cluster":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop_all()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.stop_all()
 
 
 def _run(args: argparse.Namespace) -> int:
     cluster = Cluster(servers=args.rasa_servers, port=args.port,
                       expiry_seconds=int(os.environ.get("TRACKER_EXPIRY_SECONDS", DEFAULT_EXPIRY_SECONDS)),
                       cors=origins_or_exit())  # WEB_ALLOWED_ORIGINS, checked: '*' stops here
-    stop = {"now": False}
-
-    def request_stop(*_):
-        stop["now"] = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stop = StopRequest()
     print(f"Starting Redis, the action server, {args.rasa_servers} Rasa servers and nginx…", flush=True)
     with cluster:
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
@@ -387,15 +347,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             print("Telegram: off (export TELEGRAM_BOT_TOKEN=… to relay a Telegram bot through this cluster).")
         print(f"Ready: {cluster.url}/webhooks/rest/webhook (REST), {cluster.url}/widget/widget.js, "
-              f"{cluster.url}/health\nLogs: {LOG_DIR}/cluster-{cluster.port}-*.log\nPress Ctrl-C to stop.",
-              flush=True)
-        while not stop["now"]:
-            for name, process in cluster.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} stopped (exit {process.returncode}); see {cluster.log_path(name)}", flush=True)
-                    return 1
-            time.sleep(0.5)
-    return 0
+              f"{cluster.url}/health\nLogs: {cluster.log_dir}/\nPress Ctrl-C to stop.", flush=True)
+        return watch(cluster.supervisor, stop)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -4,56 +4,36 @@
     python -m ops.services shell [...]                                   # terminal chat, then stop
     python -m ops.services eval --cases ../shared/eval/dev_cases.jsonl   # free ports, run e2e.py, stop
 
-Only the standard library is used here; rasa and the action server run as child processes.
+A configuration of the one supervisor (ops/supervisor.py: process groups, logs per run under build/logs/,
+readiness, ordered stop, a new start on new ports when one was taken): which processes, which ports, which
+environment. Only the standard library is used here; rasa and the action server run as child processes.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+from bot import rest_client
+from ops.supervisor import (QUIET_ENV, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor, free_port, http_get,
+                            stop_process_group, watch)
+
+__all__ = ["BotServices", "DEFAULT_MODEL", "QUIET_ENV", "ROOT", "VENV_BIN", "allowed_origins", "free_port",
+           "http_get", "local_endpoints", "main", "origins_or_exit", "post_message", "stop_process_group",
+           "web_origins"]
+
 DEFAULT_MODEL = ROOT / "models" / "gsdoa.tar.gz"
 E2E_TOOL = ROOT.parent / "shared" / "eval" / "e2e.py"
-QUIET_ENV = {
-    "RASA_TELEMETRY_ENABLED": "false",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "HF_HUB_OFFLINE": "1",
-    "PYTHONUNBUFFERED": "1",
-}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(url: str, timeout: float = 2.0) -> Optional[bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as reply:
-            return reply.read()
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
 
 
 def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dict]:
-    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as reply:
-        return json.loads(reply.read() or b"[]")
+    """One message over the REST channel (bot/rest_client.send)."""
+    return rest_client.send(url, sender, message, timeout=timeout)
 
 
 def local_endpoints(action_url: str) -> str:
@@ -62,37 +42,26 @@ def local_endpoints(action_url: str) -> str:
     return re.sub(r'(action_endpoint:\s*\n\s*url:\s*)"[^"]*"', lambda m: f'{m.group(1)}"{action_url}"', text, count=1)
 
 
-def stop_process_group(process: Optional[subprocess.Popen], hard: bool = False, timeout: float = 15.0) -> None:
-    """Stop a child started with start_new_session=True and everything it started (SIGTERM, then SIGKILL)."""
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
-class BotServices:
-    """The action server and the Rasa server as child processes on 127.0.0.1.
+class BotServices(Configuration):
+    """The action server and the Rasa server as child processes on 127.0.0.1 (a configuration of
+    ops/supervisor.py).
 
     Use as a context manager; `start_actions=False` runs Rasa alone (to test the bot with the action server
-    down). Logs go to build/logs/<name>-<port>.log."""
+    down). Logs go to build/logs/services-<run id>/<name>.log."""
+
+    kind = "services"
 
     def __init__(self, rasa_port: Optional[int] = None, action_port: Optional[int] = None,
                  model: Path = DEFAULT_MODEL, start_actions: bool = True, log_level: str = "INFO",
                  cors: Optional[List[str]] = None) -> None:
+        self.fixed_ports = {"rasa": rasa_port is not None, "actions": action_port is not None}
         self.rasa_port = rasa_port or free_port()
         self.action_port = action_port or free_port()
         self.model = Path(model)
         self.start_actions = start_actions
         self.log_level = log_level
         self.cors = list(cors or [])  # origins whose pages may call the REST channel (the web widget)
-        self.log_dir = ROOT / "build" / "logs"
-        self.processes: Dict[str, subprocess.Popen] = {}
+        self.supervisor = Supervisor(self.kind, {"LOG_LEVEL": log_level})
         self.started_at: Optional[float] = None
         self.ready_after: Optional[float] = None
 
@@ -109,67 +78,40 @@ class BotServices:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def log_path(self, name: str) -> Path:
-        port = self.action_port if name == "actions" else self.rasa_port
-        return self.log_dir / f"{name}-{port}.log"
-
     # ---- lifecycle ----------------------------------------------------------------------------------------
-    def _spawn(self, name: str, command: List[str], env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path(name), "w", encoding="utf-8")
-        env = {**os.environ, **QUIET_ENV, "LOG_LEVEL": self.log_level, **(env_extra or {})}
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   start_new_session=True)
-        self.processes[name] = process
-        return process
-
     def start_action_server(self) -> None:
-        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
-                                "--port", str(self.action_port)])
+        self.supervisor.spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
+                                          "--port", str(self.action_port)],
+                              ready=f"http://127.0.0.1:{self.action_port}/health")
 
     def start_rasa(self) -> None:
         if not self.model.exists():
             raise FileNotFoundError(f"No trained model at {self.model} — run `make train` first.")
-        endpoints = ROOT / "build" / f"endpoints-{self.rasa_port}.yml"
+        endpoints = self.supervisor.work_dir / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(local_endpoints(self.action_url), encoding="utf-8")
         self.started_at = time.monotonic()
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
-                             "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
-                    + (["--cors", *self.cors] if self.cors else []))
+        self.supervisor.spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+                                       "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+                                       "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+                              + (["--cors", *self.cors] if self.cors else []),
+                              ready=f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/")
 
     def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
         """The Telegram bridge (bot/telegram) relaying to this Rasa; settings from the environment."""
-        return self._spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
-                           {"RASA_URL": self.base_url, **(env_extra or {})})
+        return self.supervisor.spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
+                                     {"RASA_URL": self.base_url, **(env_extra or {})})
 
     def start_web(self, port: int, embed_port: int) -> subprocess.Popen:
         """The demo page + widget files (bot/web/server.py); the pages call this Rasa (allowed by --cors)."""
-        return self._spawn("web", [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(port),
-                                   "--embed-port", str(embed_port), "--rasa", self.base_url])
+        return self.supervisor.spawn("web", [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(port),
+                                             "--embed-port", str(embed_port), "--rasa", self.base_url])
 
     def wait_ready(self, timeout: float = 180.0) -> None:
-        """Block until the REST channel answers (Rasa loads the model before it serves)."""
-        deadline = time.monotonic() + timeout
-        checks = {"rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/"}
-        if "actions" in self.processes:
-            checks["actions"] = f"http://127.0.0.1:{self.action_port}/health"
-        pending = dict(checks)
-        while pending:
-            for name, url in list(pending.items()):
-                process = self.processes[name]
-                if process.poll() is not None:
-                    tail = self.log_path(name).read_text(encoding="utf-8", errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} exited with code {process.returncode}:\n{tail}")
-                if http_get(url) is not None:
-                    pending.pop(name)
-                    if name == "rasa" and self.started_at is not None:
-                        self.ready_after = time.monotonic() - self.started_at
-            if pending and time.monotonic() > deadline:
-                raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
-            if pending:
-                time.sleep(0.25)
+        """Block until the REST channel (and the action server) answer (Rasa loads the model before it serves)."""
+        took = self.supervisor.wait_ready(["actions", "rasa"], timeout=timeout)
+        if "rasa" in took:
+            self.ready_after = took["rasa"]
 
     def start(self) -> "BotServices":
         if self.start_actions:
@@ -178,22 +120,19 @@ class BotServices:
         self.wait_ready()
         return self
 
+    def reassign_ports(self) -> bool:
+        changed = False
+        if not self.fixed_ports["rasa"]:
+            self.rasa_port, changed = free_port(), True
+        if not self.fixed_ports["actions"]:
+            self.action_port, changed = free_port(), True
+        return changed
+
     def stop_process(self, name: str, timeout: float = 15.0) -> None:
-        stop_process_group(self.processes.pop(name, None), timeout=timeout)
+        self.supervisor.stop(name, timeout=timeout)
 
     def stop(self) -> None:
-        for name in list(self.processes):
-            self.stop_process(name)
-
-    def __enter__(self) -> "BotServices":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self.stop_all()
 
 
 # ---- command line -------------------------------------------------------------------------------------------
@@ -230,19 +169,13 @@ def origins_or_exit(*ports: int) -> List[str]:
         return web_origins(*ports)
     except ValueError as error:
         print(f"Not started: {error}", file=sys.stderr, flush=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def _run(args: argparse.Namespace) -> int:
     services = BotServices(args.rasa_port, args.action_port, cors=origins_or_exit(args.web_port, args.embed_port))
     print("Starting the action server and Rasa (loading the model takes ~15–30 s)…", flush=True)
-    stop = {"requested": False}
-
-    def request_stop(*_):
-        stop["requested"] = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stop = StopRequest()
     with services:
         services.start_web(args.web_port, args.embed_port)
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
@@ -262,16 +195,9 @@ def _run(args: argparse.Namespace) -> int:
               f"Logs: {services.log_path('rasa')} and {services.log_path('actions')}\n"
               f"{telegram_note}\n"
               f"Press Ctrl-C to stop.", flush=True)
-        while not stop["requested"]:
-            for name, process in list(services.processes.items()):
-                if process.poll() is None:
-                    continue
-                print(f"{name} stopped unexpectedly (code {process.returncode}); see {services.log_path(name)}.",
-                      flush=True)
-                if name not in ("telegram", "web"):
-                    return 1
-                services.processes.pop(name)  # e.g. no internet, a wrong token, a busy port: the bot keeps running
-            time.sleep(0.5)
+        # the bridge or the web pages may stop (no internet, a wrong token, a busy port): the bot keeps running
+        if watch(services.supervisor, stop, optional=("telegram", "web")):
+            return 1
         print("\nStopping…", flush=True)
     print("Stopped.")
     return 0

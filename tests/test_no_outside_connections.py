@@ -44,7 +44,7 @@ def test_the_only_channel_is_our_rest_channel():
 
 def test_telemetry_is_off_everywhere_rasa_runs():
     places = {"Makefile": r"export RASA_TELEMETRY_ENABLED := false",
-              "ops/services.py": r'"RASA_TELEMETRY_ENABLED": "false"',
+              "ops/supervisor.py": r'"RASA_TELEMETRY_ENABLED": "false"',
               "deploy/Dockerfile.rasa": r"RASA_TELEMETRY_ENABLED=false",
               "deploy/k8s/rasa.yaml": r'name: RASA_TELEMETRY_ENABLED, value: "false"'}
     missing = [name for name, pattern in places.items()

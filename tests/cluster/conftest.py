@@ -2,40 +2,21 @@
 behind nginx, on loopback (ops/cluster.py), started once per test session."""
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set
 
 import pytest
 
+from bot import rest_client
+from bot.rest_client import post_json as post  # (status, reply), unchecked: the tests send bad input too
+from bot.rest_client import texts as text_of
 from ops.cluster import Cluster
 from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 ALLOWED_ORIGIN = "https://harmreduction.example"
-
-
-def post(url: str, body: object, headers: Optional[Dict[str, str]] = None,
-         timeout: float = 60) -> Tuple[int, object]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data, {"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            raw = reply.read()
-            status = reply.status
-    except urllib.error.HTTPError as error:
-        raw, status = error.read(), error.code
-    try:
-        return status, json.loads(raw or b"null")
-    except ValueError:
-        return status, raw.decode("utf-8", "replace")
-
-
-def text_of(messages: List[Dict]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages if isinstance(m, dict))
+__all__ = ["ALLOWED_ORIGIN", "MODEL", "Conversation", "files_containing", "marker", "post", "text_of"]
 
 
 # Every sender id and marker word the cluster tests used in this session: the log test
@@ -80,9 +61,10 @@ class Conversation:
         SENDERS.add(self.sender)
 
     def say(self, message: str, url: Optional[str] = None) -> str:
-        status, body = post(url or self.cluster.rest_url, {"sender": self.sender, "message": message})
-        assert status == 200, (status, body)
-        return text_of(body)
+        return text_of(rest_client.send(url or self.cluster.rest_url, self.sender, message, timeout=60))
+
+    def forget(self) -> bool:
+        return rest_client.forget(self.cluster.rest_url, self.sender)
 
 
 def pytest_collection_modifyitems(session, config, items):

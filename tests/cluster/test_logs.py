@@ -2,12 +2,13 @@
 the action server down, a Rasa server killed mid-message. Runs after every other cluster test (conftest moves
 it last), so it also covers every sender id and marker those tests used (the kill-under-load and outage runs of
 test_reliability.py, the store tests)."""
+import contextlib
 import threading
-import time
 
 import pytest
 
 from ops.cluster import LOG_DIR
+from ops.supervisor import wait_until
 from tests.cluster.conftest import MARKERS, SENDERS, Conversation, files_containing, marker, post
 
 pytestmark = pytest.mark.cluster
@@ -28,6 +29,7 @@ class Traffic:
         self.cluster = cluster
         self.words = []
         self.senders = []
+        self.answered = 0  # messages a server answered (any status)
 
     def send(self, url: str = None, messages=None, timeout: float = 60) -> None:
         chat, word = Conversation(self.cluster), marker()
@@ -37,12 +39,11 @@ class Traffic:
         for text in texts:
             try:
                 post(url or self.cluster.rest_url, {"sender": chat.sender, "message": text}, timeout=timeout)
+                self.answered += 1
             except OSError:  # the server was killed: connection refused / reset
                 pass
-        try:
+        with contextlib.suppress(OSError):
             post(f"{self.cluster.url}/webhooks/rest/forget", {"sender": chat.sender}, timeout=timeout)
-        except OSError:
-            pass
 
 
 def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
@@ -71,13 +72,16 @@ def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
             "url": cluster.rasa_rest_url(1),
             "messages": ["can you check if the law protects me {w}", "yes {w}", "no {w}", "no {w}"] * 3}))
     try:
+        answered = traffic.answered
         for thread in killers:
             thread.start()
-        time.sleep(1.5)
+        # killed while the conversations are under way: after the first answers, with most messages still to come
+        wait_until(lambda: traffic.answered >= answered + 4, timeout=120, interval=0.05,
+                   message="rasa1 answering the marker messages")
         cluster.stop("rasa1", hard=True)
         for thread in killers:
             thread.join()
-        for sender, word in zip(traffic.senders[-4:], traffic.words[-4:]):
+        for sender, word in zip(traffic.senders[-4:], traffic.words[-4:], strict=True):
             post(cluster.rest_url, {"sender": sender, "message": f"no {word}"}, timeout=60)
     finally:
         cluster.restart("rasa1")
@@ -88,6 +92,8 @@ def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
     # a sender id in full, and its random part alone (a log line could cut or re-prefix it)
     ids = senders | {sender.split("-", 1)[1] for sender in senders if "-" in sender}
     logs = [path for path in LOG_DIR.rglob("*") if path.is_file()]
-    assert any(path.name.startswith(f"cluster-{cluster.port}-rasa") for path in logs)
+    # this run's own logs (build/logs/cluster-<run id>/) are among the files read, and Rasa's are really written
+    for name in ("rasa0", "rasa1", "actions", "redis", "nginx"):
+        assert cluster.log_path(name) in logs, name
     assert files_containing(sorted(words), LOG_DIR) == {}
     assert files_containing(sorted(ids), LOG_DIR) == {}

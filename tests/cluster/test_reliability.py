@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from ops.supervisor import wait_until
 from tests.cluster.conftest import Conversation, post, text_of
 
 pytestmark = pytest.mark.cluster
@@ -17,7 +18,7 @@ CHECK = [("can you check if the law protects me", "1/4"), ("yes", "2/4"), ("no",
 def test_a_conversation_alternating_between_servers_keeps_its_state(cluster):
     chat = Conversation(cluster)
     replies = [chat.say(message, cluster.rasa_rest_url(turn % 2)) for turn, (message, _) in enumerate(CHECK)]
-    for reply, (_, expected) in zip(replies, CHECK):
+    for reply, (_, expected) in zip(replies, CHECK, strict=True):
         assert expected in reply, reply
     verdict = chat.say("no", cluster.rasa_rest_url(1))  # the last answer: the verdict, from all four slots
     assert "possession" in verdict and "Source" in verdict, verdict
@@ -31,13 +32,13 @@ def test_slots_set_on_one_server_are_seen_by_the_other(cluster):
 
 def load(cluster, users: int, seconds: float, during=None):
     """`users` threads run the check again and again through nginx. Returns the request count, the failed
-    requests (status, time) and the replies that don't continue their conversation where it was."""
-    stats = {"requests": 0, "errors": [], "lost": []}
+    requests (status, time) and the replies that don't continue their conversation where it was. `during(stats)`
+    runs meanwhile (it sees the live counts and may move stats["until"], when the users stop)."""
+    stats = {"requests": 0, "errors": [], "lost": [], "until": time.monotonic() + seconds}
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
 
     def user():
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stats["until"]:
             chat = Conversation(cluster)
             for message, expected in CHECK:
                 status, body = post(cluster.rest_url, {"sender": chat.sender, "message": message}, timeout=60)
@@ -53,23 +54,31 @@ def load(cluster, users: int, seconds: float, during=None):
     threads = [threading.Thread(target=user) for _ in range(users)]
     for thread in threads:
         thread.start()
-    if during:
-        during()
-    for thread in threads:
-        thread.join()
+    try:
+        if during:
+            during(stats)
+    except BaseException:
+        stats["until"] = 0  # the users stop after their current message
+        raise
+    finally:
+        for thread in threads:
+            thread.join()
     return stats
 
 
 def test_one_server_killed_under_load_keeps_serving_and_no_conversation_loses_its_state(cluster):
     users, killed_at = 10, {}
 
-    def kill_one():
-        time.sleep(4)
+    def kill_one(stats):
+        # under load: once every user has had a couple of answers (not after a fixed time, which a slow machine
+        # may spend still connecting)
+        wait_until(lambda: stats["requests"] >= 2 * users, timeout=60, interval=0.05, message="load running")
         killed_at["t"] = time.monotonic()
+        stats["until"] = killed_at["t"] + 11  # the load goes on 11 s after the kill, however long it took to start
         cluster.stop("rasa1", hard=True)  # SIGKILL: no graceful shutdown
 
     try:
-        stats = load(cluster, users=users, seconds=15, during=kill_one)
+        stats = load(cluster, users=users, seconds=75, during=kill_one)
     finally:
         cluster.restart("rasa1")
     print(f"\nkill under load: {stats['requests']} requests, {len(stats['errors'])} failed (in flight on the "
@@ -108,13 +117,19 @@ def test_redis_restart_fails_clearly_then_recovers_without_restarting_rasa(clust
     finally:
         cluster.restart("redis")
     assert cluster.redis_command("EXISTS", f"gsdoa:tracker:{chat.sender}") == "0"  # gone with the restart
-    # the same Rasa servers (no restart) serve again: the person starts the check over, on any server
-    for _ in range(20):
-        status, body = post(cluster.rest_url, {"sender": chat.sender, "message": CHECK[0][0]})
-        if status == 200 and "1/4" in text_of(body):
-            break
-        time.sleep(0.5)
-    assert "1/4" in text_of(body), body
+    # the same Rasa servers (no restart) serve again: the person starts the check over, on any server (Rasa
+    # reconnects to Redis on its own; waited for with a deadline)
+    replies = []
+
+    def check_starts() -> bool:
+        replies.append(post(cluster.rest_url, {"sender": chat.sender, "message": CHECK[0][0]}))
+        status, body = replies[-1]
+        return status == 200 and "1/4" in text_of(body)
+
+    try:
+        wait_until(check_starts, timeout=60, interval=0.5, message="the check after Redis restarted")
+    except TimeoutError as error:
+        raise AssertionError(f"{error}; last reply: {replies[-1]}") from error
     assert "2/4" in chat.say("yes", cluster.rasa_rest_url(1))
     assert "911" in Conversation(cluster).say("my friend is not breathing")
     assert rasa_pids == {name: process.pid for name, process in cluster.processes.items()

@@ -2,13 +2,12 @@
 ports, started once per test session (and a second Rasa without any action server for the outage tests)."""
 from __future__ import annotations
 
-import json
-import urllib.request
 import uuid
 from typing import Dict, List, Optional
 
 import pytest
 
+from bot import rest_client
 from ops.services import BotServices
 from tests.support.repo import ROOT
 
@@ -23,21 +22,14 @@ class Chat:
         self.sender = "test-" + uuid.uuid4().hex[:12]
 
     def raw(self, body: object, content_type: str = "application/json"):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.services.rest_url, data, {"Content-Type": content_type})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+        """(status, reply) for any body, unchecked (bad input tests)."""
+        return rest_client.post_json(self.services.rest_url, body, {"Content-Type": content_type}, timeout=60)
 
     def send(self, message: str, metadata: Optional[Dict] = None) -> List[Dict]:
-        body = {"sender": self.sender, "message": message}
-        if metadata is not None:
-            body["metadata"] = metadata
-        status, reply = self.raw(body)
-        assert status == 200, (status, reply)
-        return reply
+        return rest_client.send(self.services.rest_url, self.sender, message, metadata, timeout=60)
+
+    def forget(self) -> bool:
+        return rest_client.forget(self.services.rest_url, self.sender)
 
     def say(self, message: str, metadata: Optional[Dict] = None) -> str:
         return reply_text(self.send(message, metadata))
