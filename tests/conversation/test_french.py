@@ -58,29 +58,27 @@ def test_french_emergency_in_an_english_conversation_switches_to_french(bot):
     assert_french_911_first(chat.send("mon chum respire pu pis y est bleu"))
 
 
+def check_step(chat: Chat, message: str, step: str, language) -> None:
+    """One turn of the check: the reply asks `step` (e.g. "2/4") and is in the language `language` asserts."""
+    reply = chat.say(message)
+    assert step in reply, reply
+    language(reply)
+
+
 def test_switching_to_french_in_the_middle_of_the_check(bot):
     chat = Chat(bot)
     assert "1/4" in chat.say("can you check if the law protects me")
-    second = chat.say("oui, c'est moi qui ai appelé le 911")
-    assert "2/4" in second
-    assert_french(second)
-    third = chat.say("non, juste un peu pour ma consommation")
-    assert "3/4" in third
-    assert_french(third)
+    check_step(chat, "oui, c'est moi qui ai appelé le 911", "2/4", assert_french)
+    check_step(chat, "non, juste un peu pour ma consommation", "3/4", assert_french)
 
 
 def test_language_button_switches_the_check_to_french_and_back(bot):
     chat = Chat(bot)
     assert "1/4" in chat.say("walk me through whether i'm covered")
-    switched = chat.say('/set_language{"language": "fr"}')
-    assert "1/4 — Êtes-vous" in switched  # the same question again, now in French
-    assert_french(switched)
-    reply = chat.say("/affirm")
-    assert "2/4" in reply
-    assert_french(reply)
-    back = chat.say('/set_language{"language": "en"}')
-    assert "2/4 — Could police" in back
-    assert_english(back)
+    # the same question again, now in French
+    check_step(chat, '/set_language{"language": "fr"}', "1/4 — Êtes-vous", assert_french)
+    check_step(chat, "/affirm", "2/4", assert_french)
+    check_step(chat, '/set_language{"language": "en"}', "2/4 — Could police", assert_english)
 
 
 def test_mixed_message_is_understood_and_keeps_the_conversation_language(bot):

@@ -40,16 +40,18 @@ def test_no_place_gets_the_question_with_buttons_then_the_answer(chat):
     assert "Manitoba" in follow_up
 
 
-def test_typed_place_after_the_question_answers_it(chat):
-    chat.say("where is a supervised consumption site")
-    reply = chat.say("im in calgary")
-    assert "Alberta" in reply and "Health Canada" in reply
-
-
-def test_a_place_outside_canada_gets_the_national_lines(chat):
-    reply = chat.say("where can i get narcan in seattle")
-    assert "Canada" in reply and "1-888-688-6677" in reply
-    assert "British Columbia" not in reply.split("\n")[0]
+@pytest.mark.parametrize("turns, expected, not_on_first_line", [
+    pytest.param(["where is a supervised consumption site", "im in calgary"], ["Alberta", "Health Canada"], None,
+                 id="typed_place_after_the_question_answers_it"),
+    pytest.param(["where can i get narcan in seattle"], ["Canada", "1-888-688-6677"], "British Columbia",
+                 id="a_place_outside_canada_gets_the_national_lines"),
+])
+def test_the_place_named_picks_the_resources(chat, turns, expected, not_on_first_line):
+    for turn in turns:
+        reply = chat.say(turn)
+    assert all(part in reply for part in expected), reply
+    if not_on_first_line:
+        assert not_on_first_line not in reply.split("\n")[0], reply
 
 
 def test_nunavut_emergency_says_what_to_do_without_911(chat):
