@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,21 +14,8 @@ import yaml
 from gsdoa_nlu.channels import (BRIDGE_HEADER, PUBLIC_HEADER, SafeRestInput, as_plain_text, clean_metadata,
                                 restarted_since_last_message)
 from gsdoa_nlu.text import clean_user_text
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class FakeRequest:
-    def __init__(self, body=None, headers=None, agent=None, invalid=False):
-        self._body, self._invalid = body, invalid
-        self.headers = headers or {}
-        self.app = SimpleNamespace(ctx=SimpleNamespace(agent=agent))
-
-    @property
-    def json(self):
-        if self._invalid:
-            raise ValueError("invalid JSON")
-        return self._body
+from tests.support.channel import FakeRequest
+from tests.support.repo import ROOT
 
 
 @pytest.fixture

@@ -2,17 +2,7 @@
 import pytest
 
 from gsdoa_nlu.channels import HARD_CAP_CHARS, BadRequest, SafeRestInput
-
-
-class FakeRequest:
-    def __init__(self, body=None, invalid=False):
-        self._body, self._invalid = body, invalid
-
-    @property
-    def json(self):
-        if self._invalid:
-            raise ValueError("invalid JSON")
-        return self._body
+from tests.support.channel import FakeRequest
 
 
 @pytest.fixture
