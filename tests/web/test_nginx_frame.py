@@ -7,8 +7,6 @@ import json
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -17,16 +15,9 @@ from bot.web import server as web
 from ops import cluster as ops_cluster
 from ops.services import free_port, http_get, stop_process_group
 from tests.support.repo import ROOT
+from tests.support.web import get
 
 pytestmark = pytest.mark.cluster
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as reply:
-            return reply.status, reply.headers, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 from bot.web import server as web
 from bot.web.origins import allowed_origins, web_origins
 from ops.services import ROOT, free_port
+from tests.support.web import get
 
 EMBEDDER = "https://harmreduction.example"
 
@@ -29,14 +30,6 @@ def urls():
     yield f"http://127.0.0.1:{demo_port}", f"http://127.0.0.1:{embed_port}"
     for running in servers:
         running.shutdown()
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as reply:
-            return reply.status, reply.headers, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
 
 
 @pytest.mark.parametrize("username, expected", [("gsdoa_demo_bot", "https://t.me/gsdoa_demo_bot"),
