@@ -165,13 +165,20 @@ def test_keyboard_only_conversation(site, page):
     assert page.js_errors == []
 
 
-def test_quick_exit_replaces_the_host_page_and_erases_the_conversation(site, page):
+def erase_mid_check(site, page, button: str):
+    """Open the widget on the community page, start the check, click `button`: (the old sender id, the /forget
+    request it sent), once that request is seen to name the OLD conversation."""
     open_widget(page, site.embed_page())
     start_check(page, site)
     old_sender = senders(page)[-1]
     with page.expect_request("**/webhooks/rest/forget") as forget:
-        chat(page).locator(".gsdoa-exit").click()
+        chat(page).locator(button).click()
     assert forget.value.post_data_json == {"sender": old_sender}
+    return old_sender, forget.value
+
+
+def test_quick_exit_replaces_the_host_page_and_erases_the_conversation(site, page):
+    old_sender, _ = erase_mid_check(site, page, ".gsdoa-exit")
     page.wait_for_url(f"{EXIT_URL}**")  # the host page itself was replaced
     assert page.title() == "Weather"
     page.go_back()  # location.replace: Back does not return to the conversation
@@ -204,13 +211,8 @@ def test_double_escape_on_the_host_page_is_a_quick_exit(site, page):
 
 
 def test_delete_conversation_erases_the_old_conversation_on_the_server(site, page):
-    open_widget(page, site.embed_page())
-    start_check(page, site)
-    old_sender = senders(page)[-1]
-    with page.expect_request("**/webhooks/rest/forget") as forget:
-        chat(page).locator(".gsdoa-delete").click()
-    assert forget.value.post_data_json == {"sender": old_sender}  # the erase named the OLD conversation
-    assert forget.value.response().json() == {"erased": True}
+    old_sender, forget = erase_mid_check(site, page, ".gsdoa-delete")
+    assert forget.response().json() == {"erased": True}
     expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(0)
     expect(chat(page).locator(".gsdoa-info")).to_have_text("Conversation deleted.")
     # The old conversation, continued by its id over REST: its state is gone, the check doesn't go on.
