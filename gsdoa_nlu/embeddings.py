@@ -70,7 +70,7 @@ class EmbeddingCache:
         if self.path and self.path.exists():
             try:
                 with np.load(self.path) as stored:
-                    self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"]))
+                    self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
             except (OSError, ValueError, KeyError):
                 logger.warning("Ignoring an unreadable embedding cache at %s.", self.path)
 
@@ -80,9 +80,9 @@ class EmbeddingCache:
 
     def embed(self, texts: List[str]) -> np.ndarray:
         keys = [self.key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if missing:
-            for (k, _), vector in zip(missing, embed([t for _, t in missing])):
+            for (k, _), vector in zip(missing, embed([t for _, t in missing]), strict=True):
                 self._vectors[k] = vector
             self._save()
         return np.vstack([self._vectors[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)

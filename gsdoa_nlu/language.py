@@ -13,7 +13,7 @@ three words or fewer switch only on unmistakable words ("bonjour", "merci", "hel
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from gsdoa_nlu.text import normalize_for_matching
 
@@ -41,13 +41,13 @@ def lingua_detector() -> Detector:
         if not values:
             return None
         best = values[0]
-        return codes.get(best.language), float(best.value)
+        return codes[best.language], float(best.value)  # only English and French are loaded
 
     return detect
 
 
 class LanguageGuess:
-    def __init__(self, vocabulary: Dict[str, object], detector: Optional[Detector] = None) -> None:
+    def __init__(self, vocabulary: Dict[str, Any], detector: Optional[Detector] = None) -> None:
         self._fr_strong = {normalize_for_matching(w) for w in vocabulary.get("fr_alone", [])}
         self._en_strong = {normalize_for_matching(w) for w in vocabulary.get("en_alone", [])}
         self._fr = {normalize_for_matching(w) for w in vocabulary.get("fr", [])} | self._fr_strong

@@ -46,7 +46,7 @@ class MostSpecificResponseGenerator(TemplatedNaturalLanguageGenerator):
             return None
         conditional = [v for v in suitable if v.get(RESPONSE_CONDITION)]
         pool = most_specific(conditional) if conditional and len(conditional) == len(suitable) else suitable
-        return pool[0] if len(pool) == 1 else np.random.choice(pool)
+        return pool[0] if len(pool) == 1 else pool[np.random.randint(len(pool))]  # as np.random.choice(pool)
 
 
 def ties(responses: Dict[Text, List[Dict[Text, Any]]]) -> List[str]:

@@ -6,7 +6,7 @@ Case-sensitive aliases ("ON", "Hope", "Regina") are trusted only in normally-cas
 word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
 from __future__ import annotations
 
-from typing import Iterator, List, Tuple
+from typing import Any, Iterator, List, Tuple
 
 from gsdoa_nlu.patterns import split_entity_id
 
@@ -20,7 +20,7 @@ def shouting(text: str) -> bool:
     return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
-def trusted_matches(doc, text: str) -> Iterator[Tuple[object, str]]:
+def trusted_matches(doc, text: str) -> Iterator[Tuple[Any, str]]:  # (spacy.tokens.Span, id)
     """(span, canonical id) of every EntityRuler match the message's casing lets us trust."""
     loud = shouting(text)
     for ent in doc.ents:

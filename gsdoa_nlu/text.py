@@ -187,13 +187,13 @@ def mask_names(text: str) -> str:
         if trigger.group("greeting_only") and not greeted:  # "c'est Info-Santé?" names a service, not a person
             continue
 
-        def looks_like_a_name(word: str, index: int) -> bool:
+        def looks_like_a_name(word: str, index: int, greeted: bool = greeted) -> bool:
             if _kept(word):
                 return False
             lowered = word.lower()
             if _CAPITALISED.match(word):  # a capitalised word the training data never uses ("I'm Kelsey")
                 return not (vocabulary and (lowered in vocabulary or strip_accents(lowered) in vocabulary))
-            return (greeted and vocabulary and word.isalpha() and len(word) >= 3 and lowered not in vocabulary
+            return (greeted and bool(vocabulary) and word.isalpha() and len(word) >= 3 and lowered not in vocabulary
                     and strip_accents(lowered) not in vocabulary and not re.search(r"(ing|in|ed)$", lowered))
         end = _name_words(text, trigger.end(), looks_like_a_name)
         if end > trigger.end():

@@ -130,10 +130,10 @@ def measure(name: str, config: Dict[str, Any], out: Path) -> Dict[str, Any]:
 
 def table(results: Dict[str, Dict[str, Any]]) -> str:
     labels = list(SPLITS)
-    lines = ["| Classifier | " + " | ".join(f"{l} macro-F1 / acc." for l in labels) + " | training (s) | NLU parse (ms) |",
+    lines = ["| Classifier | " + " | ".join(f"{label} macro-F1 / acc." for label in labels) + " | training (s) | NLU parse (ms) |",
              "|---|" + "---|" * (len(labels) + 2)]
     for name, r in results.items():
-        cells = [f"{r[l]['macro_f1']:.3f} / {r[l]['accuracy']:.3f}" for l in labels]
+        cells = [f"{r[label]['macro_f1']:.3f} / {r[label]['accuracy']:.3f}" for label in labels]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {r['train_s']:.0f} | {r['parse_ms']:.1f} |")
     return "\n".join(lines)
 

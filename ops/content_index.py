@@ -93,7 +93,6 @@ def where_used(name: str) -> List[str]:
         places.append(f"intent {intent} (retrieval answer of utter_{base})")
         name_for_rules = f"utter_{base}"
     elif name.startswith("texts.yml:"):
-        name_for_rules = None
         key = name.split(":", 1)[1]
         for path, text in _usage_corpus().items():
             if path.endswith(".py") and re.search(rf"[\"']{re.escape(key)}[\"']", text):

@@ -8,6 +8,7 @@ Also builds Update JSON like Telegram sends (text, commands, buttons, stickers, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -107,10 +108,8 @@ class FakeTelegram:
                     params[key] = {"filename": value.filename, "bytes": len(value.file.read())}
                     continue
                 if isinstance(value, str) and value[:1] in "[{":
-                    try:
+                    with contextlib.suppress(ValueError):  # not JSON after all: kept as the string
                         value = json.loads(value)
-                    except ValueError:
-                        pass
                 params[key] = value
         return params
 
@@ -143,10 +142,8 @@ class FakeTelegram:
 
         async with self._changed:
             if not pending() and timeout:
-                try:
+                with contextlib.suppress(asyncio.TimeoutError):  # long poll ended empty
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
-                except asyncio.TimeoutError:
-                    pass
             return pending()[:100]
 
     def _result(self, method: str, params: Dict[str, Any]) -> Any:

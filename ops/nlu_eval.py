@@ -27,7 +27,9 @@ def predicted_label(parse: Dict[str, Any]) -> str:
 
 def scores(pairs: List[tuple]) -> Dict[str, Any]:
     labels = sorted({expected for expected, _ in pairs})
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for expected, predicted in pairs:
         if expected == predicted:
             tp[expected] += 1
@@ -68,7 +70,7 @@ def evaluate_model(model_path: Path, test_file: Path, agent=None) -> Dict[str, A
     examples = load_data(str(test_file)).intent_examples
     predictions = predict(agent, [e.get("text") for e in examples])
     pairs, errors = [], []
-    for example, predicted in zip(examples, predictions):
+    for example, predicted in zip(examples, predictions, strict=True):
         expected = example.get_full_intent()
         pairs.append((expected, predicted))
         if predicted != expected:
@@ -96,18 +98,18 @@ def intent_share(agent, path: Path, intents: tuple, training: Optional[List[tupl
     those intents (ops/overlap.py) — the honest figure when a blind list shares a few common phrases."""
     texts = lines(path)
 
-    async def run() -> List[str]:
+    async def run() -> List[Optional[str]]:
         return [((await agent.parse_message(t)).get("intent") or {}).get("name") for t in texts]
 
     names = asyncio.run(run())
-    hits = [t for t, n in zip(texts, names) if n in intents]
+    hits = [t for t, n in zip(texts, names, strict=True) if n in intents]
     result = {"n": len(texts), "share": len(hits) / len(texts) if texts else 0.0,
-              "hits": hits, "misses": [t for t, n in zip(texts, names) if n not in intents]}
+              "hits": hits, "misses": [t for t, n in zip(texts, names, strict=True) if n not in intents]}
     if training is not None:
         from ops.overlap import overlaps
 
         seen = {text for _, text, _ in overlaps([(i, t) for t in texts for i in intents], training)}
-        unseen = [(t, n) for t, n in zip(texts, names) if t not in seen]
+        unseen = [(t, n) for t, n in zip(texts, names, strict=True) if t not in seen]
         result["near_copies_of_training"] = sorted(seen)
         result["unseen_n"] = len(unseen)
         result["unseen_share"] = sum(n in intents for _, n in unseen) / len(unseen) if unseen else 0.0

@@ -41,12 +41,9 @@ def _one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long_)):
-        if list(long_[:i]) + list(long_[i + 1:]) == list(short):
-            return True
-    return False
+    return any(list(long_[:i]) + list(long_[i + 1:]) == list(short) for i in range(len(long_)))
 
 
 class OverlapIndex:

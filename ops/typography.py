@@ -85,7 +85,7 @@ def main(argv) -> int:
             if good != text:
                 problems += 1
                 if "--fix" in argv:
-                    for old, new in zip(text.split("\n"), good.split("\n")):
+                    for old, new in zip(text.split("\n"), good.split("\n"), strict=True):  # spacing only: same lines
                         fixed = fixed.replace(old, new)
                 else:
                     print(f"{path.name}:{where}: needs non-breaking spaces")

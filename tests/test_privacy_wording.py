@@ -64,7 +64,7 @@ def test_the_bots_privacy_answer_uses_every_statement_word_for_word(language):
     responses = yaml.safe_load((ROOT / "data" / "responses" / "privacy.yml").read_text(encoding="utf-8"))
     variants = responses["responses"]["utter_privacy/data_kept"]
     is_french = [any(c.get("value") == "fr" for c in v.get("condition", [])) for v in variants]
-    texts = [v["text"] for v, fr in zip(variants, is_french) if fr == (language == "fr")]
+    texts = [v["text"] for v, fr in zip(variants, is_french, strict=True) if fr == (language == "fr")]
     assert texts
     for text in texts:
         missing = [key for key, entry in STATEMENTS.items() if entry[language] not in text]

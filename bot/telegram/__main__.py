@@ -24,15 +24,20 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
     """Start PTB in the configured mode, run until `stop` is set, then shut down cleanly."""
     settings = bridge.settings
     app = bridge.build_application()
+    updater = app.updater
+    if updater is None:  # build_application() keeps PTB's updater: nothing would receive updates without it
+        raise RuntimeError("the Telegram application was built without an updater")
     async with app:
         await bridge.register_commands(app)
         if settings.mode == "webhook":
-            await app.updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+            if not settings.webhook_url:  # Settings.from_env refuses webhook mode without it
+                raise RuntimeError("webhook mode without TELEGRAM_WEBHOOK_URL")
+            await updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                             url_path=settings.webhook_path,
                                             webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
                                             secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES)
         else:
-            await app.updater.start_polling(timeout=20, allowed_updates=ALLOWED_UPDATES)
+            await updater.start_polling(timeout=20, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         cards = asyncio.create_task(bridge.prepare_cards())
         logger.info("Telegram bridge ready (%s mode, Rasa at %s).", settings.mode, settings.rasa_url)
@@ -40,7 +45,7 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             cards.cancel()
-            await app.updater.stop()
+            await updater.stop()
             await app.stop()
             await bridge.rasa.close()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, TextIO
 
 OWN_LOGGERS = ("bot",)  # bot.telegram, bot.cards…
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiohttp", "asyncio", "hpack", "h2",
@@ -91,7 +91,7 @@ class PrivacyFilter(logging.Filter):
 
 
 def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO,
-                      stream: Optional[object] = None) -> logging.Handler:
+                      stream: Optional[TextIO] = None) -> logging.Handler:
     """One stderr handler (or `stream`) on the root logger with the PrivacyFilter; returns it."""
     root = logging.getLogger()
     for handler in list(root.handlers):

@@ -133,7 +133,7 @@ class Site:
     def generated(self, path: str) -> Optional[Tuple[bytes, str]]:
         path = self.clean_path(path)
         if path == "/widget/config.json":  # for the chat frame
-            body = {"server": self.rasa_url, "origins": self.origins}
+            body: Dict[str, object] = {"server": self.rasa_url, "origins": self.origins}
             return json.dumps(body).encode("utf-8"), "application/json"
         if not self.demo:
             return None

@@ -35,7 +35,7 @@ class Telegram:
         """Send an update and wait for `replies` more messages to that chat; returns the new ones."""
         before = len(self.api.sent(chat))
         assert await self.post(update) == 200
-        sent = await self.api.wait_sent(chat, before + replies, timeout=60)
+        await self.api.wait_sent(chat, before + replies, timeout=60)
         await asyncio.sleep(0.3)  # anything sent right after (e.g. a photo) lands too
         return self.api.sent(chat)[before:]
 

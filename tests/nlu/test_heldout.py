@@ -108,6 +108,6 @@ def test_did_you_mean_buttons_lead_back_to_their_topic(agent, label):
     """"Did you mean…?" buttons send their label as the message: each label must be understood as its intent."""
     offered = {name: entry[label] for name, entry in load_yaml("data/intents.yml")["intents"].items()
                if entry.get("offer", True) and name != "emergency"}
-    predicted = dict(zip(offered, predict(agent, list(offered.values()))))
+    predicted = dict(zip(offered, predict(agent, list(offered.values())), strict=True))
     wrong = {name: (offered[name], predicted[name]) for name in offered if predicted[name] != name}
     assert not wrong, wrong

@@ -32,7 +32,7 @@ def parse(spacy_model):
     def run(texts, intents=None):
         messages = [Message(data={TEXT: text, "text_spacy_doc": spacy_model.model(text)}) for text in texts]
         tokenizer.process(messages)
-        for message, full in zip(messages, intents or []):
+        for message, full in zip(messages, intents or [], strict=False):  # no intents: none set
             message.set(INTENT, full.split("/")[0])
             if "/" in full:
                 message.set("intent_response_key", full)

@@ -256,7 +256,7 @@ def test_bot_html_is_shown_as_text_and_runs_nothing(site, page):
     payload = '<img src=x onerror="window.__xss=1"> see javascript:alert(1) and https://www.canada.ca/x'
     page.route(REST, lambda route: route.fulfill(status=200, content_type="application/json",
                                                  headers={"Access-Control-Allow-Origin": "*"},
-                                                 body='[{"text": %s}]' % json.dumps(payload)))
+                                                 body=json.dumps([{"text": payload}])))
     send(page, "hello")
     bubble = last_bot_text(page)
     assert bubble.inner_text() == payload

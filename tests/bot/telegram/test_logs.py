@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 from telegram import Bot
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 
 from bot.telegram.logs import UPDATE_NOT_LOGGED, PrivacyFilter, configure_logging
 from tests.support.bridge import TOKEN
@@ -122,7 +122,7 @@ async def test_real_httpx_and_ptb_calls_log_no_token_text_or_ids(captured, teleg
     async with bot:
         await bot.send_message(chat_id=CHAT, text=MARKER)
         telegram.fail_next("sendMessage", status=200, raw=f'{{"ok": tru {MARKER} {CHAT}'.encode())
-        with pytest.raises(Exception):
+        with pytest.raises(TelegramError, match="Invalid server response"):
             await bot.send_message(chat_id=CHAT, text=MARKER)
     assert telegram.sent_texts(CHAT) == [MARKER]  # the calls really happened
     output = captured.getvalue()
