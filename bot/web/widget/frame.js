@@ -8,34 +8,39 @@
 (() => {
   'use strict';
 
-  const STRINGS = {
-    en: {
-      title: 'Overdose help · Good Samaritan Act', pageTitle: 'Overdose help chat',
-      del: 'Delete conversation', deleted: 'Conversation deleted.', close: 'Close chat',
-      sos: ['🚨 Overdose? ', 'Call 911'], exit: 'Quick exit',
-      exitHint: 'Leaves this page right away. You can also press Escape twice.',
-      log: 'Conversation', bot: 'Assistant:', you: 'You:', replies: 'Suggested replies',
-      label: 'Your message', placeholder: 'Type your question…', send: 'Send', typing: 'Typing…',
-      other: 'FR', otherName: 'Français', otherHint: 'Passer au français',
-      offline: "I can't reach the server right now. 🚨 If someone is overdosing, call 911. " +
-        "Overdose line (NORS): 1-888-688-6677. I'll keep trying.",
-      refused: "This chat can't be shown on this page. 🚨 If someone is overdosing, call 911. " +
-        'Overdose line (NORS): 1-888-688-6677.'
-    },
-    fr: {
-      title: 'Aide surdose · Loi sur les bons samaritains', pageTitle: "Clavardage d'aide en cas de surdose",
-      del: 'Supprimer la conversation', deleted: 'Conversation supprimée.', close: 'Fermer le clavardage',
-      sos: ['🚨 Surdose? ', 'Appelez le 911'], exit: 'Sortie rapide',
-      exitHint: 'Quitte cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.',
-      log: 'Conversation', bot: 'Assistant :', you: 'Vous :', replies: 'Réponses suggérées',
-      label: 'Votre message', placeholder: 'Écrivez votre question…', send: 'Envoyer', typing: "L'assistant écrit…",
-      other: 'EN', otherName: 'English', otherHint: 'Switch to English',
-      offline: "Je n'arrive pas à joindre le serveur. 🚨 Si quelqu'un fait une surdose, appelez le 911. " +
-        'Ligne de surdose (NORS) : 1-888-688-6677. Je réessaie.',
-      refused: "Ce clavardage ne peut pas s'afficher sur cette page. 🚨 Si quelqu'un fait une surdose, appelez " +
-        'le 911. Ligne de surdose (NORS) : 1-888-688-6677.'
-    }
+  // Every text of the chat in English and French, side by side: [en, fr].
+  const PAIRS = {
+    title: ['Overdose help · Good Samaritan Act', 'Aide surdose · Loi sur les bons samaritains'],
+    pageTitle: ['Overdose help chat', "Clavardage d'aide en cas de surdose"],
+    del: ['Delete conversation', 'Supprimer la conversation'],
+    deleted: ['Conversation deleted.', 'Conversation supprimée.'],
+    close: ['Close chat', 'Fermer le clavardage'],
+    sos: [['🚨 Overdose? ', 'Call 911'], ['🚨 Surdose? ', 'Appelez le 911']],
+    exit: ['Quick exit', 'Sortie rapide'],
+    exitHint: ['Leaves this page right away. You can also press Escape twice.',
+      'Quitte cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.'],
+    log: ['Conversation', 'Conversation'],
+    bot: ['Assistant:', 'Assistant :'],
+    you: ['You:', 'Vous :'],
+    replies: ['Suggested replies', 'Réponses suggérées'],
+    label: ['Your message', 'Votre message'],
+    placeholder: ['Type your question…', 'Écrivez votre question…'],
+    send: ['Send', 'Envoyer'],
+    typing: ['Typing…', "L'assistant écrit…"],
+    other: ['FR', 'EN'],
+    otherName: ['Français', 'English'],
+    otherHint: ['Passer au français', 'Switch to English'],
+    offline: ["I can't reach the server right now. 🚨 If someone is overdosing, call 911. " +
+      "Overdose line (NORS): 1-888-688-6677. I'll keep trying.",
+    "Je n'arrive pas à joindre le serveur. 🚨 Si quelqu'un fait une surdose, appelez le 911. " +
+      'Ligne de surdose (NORS) : 1-888-688-6677. Je réessaie.'],
+    refused: ["This chat can't be shown on this page. 🚨 If someone is overdosing, call 911. " +
+      'Overdose line (NORS): 1-888-688-6677.',
+    "Ce clavardage ne peut pas s'afficher sur cette page. 🚨 Si quelqu'un fait une surdose, appelez " +
+      'le 911. Ligne de surdose (NORS) : 1-888-688-6677.']
   };
+  const STRINGS = { en: {}, fr: {} };
+  for (const [key, [en, fr]] of Object.entries(PAIRS)) { STRINGS.en[key] = en; STRINGS.fr[key] = fr; }
   const EXIT_URL = 'https://www.google.ca/'; // quick exit when the chat is opened on its own (no embedding page)
 
   /* ---- where we are: options from widget.js in the fragment (never sent to any server) ---- */
