@@ -27,8 +27,9 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from ops.services import DEFAULT_MODEL, origins_or_exit
-from ops.supervisor import LOG_ROOT, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor, free_port, watch
+from ops.services import DEFAULT_MODEL, action_server_command, origins_or_exit, rasa_command
+from ops.supervisor import (LOG_ROOT, REST_WEBHOOK, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor, free_port,
+                            loopback, watch)
 
 LOG_DIR = LOG_ROOT  # every run's logs are in a directory of its own under it (Cluster.log_dir)
 DEFAULT_EXPIRY_SECONDS = 4 * 3600
@@ -174,35 +175,29 @@ class Cluster(Configuration):
         self._pick_ports()
         return True
 
-    # ---- urls ---------------------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def rest_url(self) -> str:
-        return f"{self.url}/webhooks/rest/webhook"
-
-    @property
-    def private_url(self) -> str:
-        """Where the Telegram bridge reaches Rasa: nginx's private server (same servers, no per-client limit)."""
-        return f"http://127.0.0.1:{self.private_port}"
+    # ---- urls (loopback) ----------------------------------------------------------------------------------
+    url = property(lambda self: loopback(self.port), doc="nginx's public server")
+    rest_url = property(lambda self: loopback(self.port, REST_WEBHOOK), doc="the REST channel through nginx")
+    private_url = property(lambda self: loopback(self.private_port),
+                           doc="Where the Telegram bridge reaches Rasa: nginx's private server (same servers, no "
+                               "per-client limit).")
 
     def rasa_rest_url(self, index: int) -> str:
-        return f"http://127.0.0.1:{self.rasa_ports[index]}/webhooks/rest/webhook"
+        """One Rasa server's REST channel, past nginx."""
+        return loopback(self.rasa_ports[index], REST_WEBHOOK)
 
     def ready_check(self, name: str):
         """What `name` must answer before it counts as started (see Supervisor.wait_ready)."""
         if name == "redis":
             return lambda: self.redis_command("PING") == "PONG"
         if name == "actions":
-            return f"http://127.0.0.1:{self.action_port}/health"
+            return loopback(self.action_port, "/health")
         if name == "nginx":
-            return f"{self.url}/health"
+            return loopback(self.port, "/health")
         if name.startswith("nginx-"):  # start_extra_nginx's, named after its port
-            return f"http://127.0.0.1:{name[len('nginx-'):]}/health"
+            return loopback(int(name[len("nginx-"):]), "/health")
         if name.startswith("rasa"):
-            return f"http://127.0.0.1:{self.rasa_ports[int(name[len('rasa'):])]}/webhooks/rest/"
+            return loopback(self.rasa_ports[int(name[len("rasa"):])], "/webhooks/rest/")
         return None
 
     # ---- processes ----------------------------------------------------------------------------------------
@@ -221,15 +216,11 @@ class Cluster(Configuration):
                     stdin_text=f"requirepass {self.redis_password}\n")
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
-                                "--port", str(self.action_port)])
+        self._spawn("actions", action_server_command(self.action_port))
 
     def start_rasa(self, index: int) -> None:
         endpoints = self.dir / "endpoints.yml"
-        self._spawn(f"rasa{index}", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
-                                     "--port", str(self.rasa_ports[index]), "--interface", "127.0.0.1",
-                                     "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
-                    + (["--cors", *self.cors] if self.cors else []),
+        self._spawn(f"rasa{index}", rasa_command(self.model, self.rasa_ports[index], endpoints, self.cors),
                     {"REDIS_PASSWORD": self.redis_password, "BRIDGE_SHARED_SECRET": self.bridge_secret})
 
     def _nginx_run_dir(self, name: str) -> Path:
@@ -260,7 +251,7 @@ class Cluster(Configuration):
         name = f"nginx-{port}"
         self._nginx(name, port, rate, burst)
         self.supervisor.wait_ready([name], timeout=20)
-        return f"http://127.0.0.1:{port}"
+        return loopback(port)
 
     def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> None:
         """The Telegram bridge relaying to nginx's private server (not the public one: its per-client limit would
@@ -309,7 +300,7 @@ class Cluster(Configuration):
             raise FileNotFoundError(f"No trained model at {self.model} — run `make train` first.")
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "endpoints.yml").write_text(
-            render_endpoints(f"http://127.0.0.1:{self.action_port}/webhook", self.redis_port, self.expiry_seconds),
+            render_endpoints(loopback(self.action_port, "/webhook"), self.redis_port, self.expiry_seconds),
             encoding="utf-8")
         self.start_redis()
         self.wait_redis()

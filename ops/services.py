@@ -21,8 +21,8 @@ from typing import Dict, List, Optional
 
 from bot import rest_client
 from bot.web.origins import allowed_origins, web_origins  # the --cors list, re-exported for ops and tests
-from ops.supervisor import (QUIET_ENV, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor, free_port, http_get,
-                            stop_process_group, watch)
+from ops.supervisor import (QUIET_ENV, REST_WEBHOOK, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor,
+                            free_port, http_get, loopback, stop_process_group, watch)
 
 __all__ = ["BotServices", "DEFAULT_MODEL", "QUIET_ENV", "ROOT", "VENV_BIN", "allowed_origins", "free_port",
            "http_get", "local_endpoints", "main", "origins_or_exit", "post_message", "stop_process_group",
@@ -41,6 +41,19 @@ def local_endpoints(action_url: str) -> str:
     """endpoints.yml (tracker store included) with the action server's URL on this run's port."""
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     return re.sub(r'(action_endpoint:\s*\n\s*url:\s*)"[^"]*"', lambda m: f'{m.group(1)}"{action_url}"', text, count=1)
+
+
+def action_server_command(port: int) -> List[str]:
+    """How the action server starts, wherever it runs (here and in the cluster)."""
+    return [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(model: Path, port: int, endpoints: Path, cors: List[str]) -> List[str]:
+    """How a Rasa server starts, wherever it runs: loopback only, our credentials (the REST channel), --cors for
+    the web pages allowed to call it."""
+    return ([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
+             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
+            + (["--cors", *cors] if cors else []))
 
 
 class BotServices(Configuration):
@@ -66,24 +79,15 @@ class BotServices(Configuration):
         self.started_at: Optional[float] = None
         self.ready_after: Optional[float] = None
 
-    # ---- urls ---------------------------------------------------------------------------------------------
-    @property
-    def rest_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-
-    @property
-    def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+    # ---- urls (loopback) ----------------------------------------------------------------------------------
+    base_url = property(lambda self: loopback(self.rasa_port), doc="Rasa's own URL")
+    rest_url = property(lambda self: loopback(self.rasa_port, REST_WEBHOOK), doc="the REST channel's webhook")
+    action_url = property(lambda self: loopback(self.action_port, "/webhook"), doc="the action server's webhook")
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     def start_action_server(self) -> None:
-        self.supervisor.spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
-                                          "--port", str(self.action_port)],
-                              ready=f"http://127.0.0.1:{self.action_port}/health")
+        self.supervisor.spawn("actions", action_server_command(self.action_port),
+                              ready=loopback(self.action_port, "/health"))
 
     def start_rasa(self) -> None:
         if not self.model.exists():
@@ -92,11 +96,8 @@ class BotServices(Configuration):
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(local_endpoints(self.action_url), encoding="utf-8")
         self.started_at = time.monotonic()
-        self.supervisor.spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
-                                       "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                                       "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
-                              + (["--cors", *self.cors] if self.cors else []),
-                              ready=f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/")
+        self.supervisor.spawn("rasa", rasa_command(self.model, self.rasa_port, endpoints, self.cors),
+                              ready=loopback(self.rasa_port, "/webhooks/rest/"))
 
     def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
         """The Telegram bridge (bot/telegram) relaying to this Rasa; settings from the environment."""

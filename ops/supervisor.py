@@ -83,6 +83,14 @@ def free_port() -> int:
     return port
 
 
+REST_WEBHOOK = "/webhooks/rest/webhook"  # the bot's REST channel (gsdoa_nlu/channels.py), below a Rasa server's URL
+
+
+def loopback(port: int, path: str = "") -> str:
+    """http://127.0.0.1:<port><path>: every server here listens on loopback only."""
+    return f"http://127.0.0.1:{port}{path}"
+
+
 def http_get(url: str, timeout: float = 2.0) -> Optional[bytes]:
     """The body of a successful GET, or None (nothing answers, or an HTTP error status)."""
     try:
