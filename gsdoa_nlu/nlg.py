@@ -8,7 +8,8 @@ answer. Here, among the matching variants, those with the most conditions win; t
 among them: ours have none, `tests/nlu_components/test_nlg.py` checks the response files for ties). Channel-specific
 variants keep Rasa's precedence.
 
-Configured in endpoints.yml (and deploy/endpoints.production.yml): `nlg: {type: gsdoa_nlu.nlg.MostSpecificResponseGenerator}`.
+Configured in endpoints.yml (and deploy/endpoints.production.yml):
+`nlg: {type: gsdoa_nlu.nlg.MostSpecificResponseGenerator}`.
 """
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ _SPACES = re.compile(r"\s+")
 # URLs first, then dates, phone numbers, ID numbers, addresses, postal codes; names last (mask_names below).
 _MONTHS_EN = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_MONTHS_FR = r"janv(?:ier)?|f[ée]v(?:rier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?"
+_MONTHS_FR = (r"janv(?:ier)?|f[ée]v(?:rier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|sept(?:embre)?|"
+              r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?")
 _MONTH = rf"(?:{_MONTHS_EN}|{_MONTHS_FR})\.?"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|er|e)?"
 _YEAR = r"(?:19|20)?\d{2}"

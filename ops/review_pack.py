@@ -211,6 +211,8 @@ def _item_html(item: Dict[str, Any], signoffs: List[Dict[str, Any]], registry: D
     by = "; ".join(f"{s['reviewer']} ({s['role']}, {s['date']})" for s in state["by"])
     by_languages = {lang: [v for v in item["variants"] if v["language"] == lang] for lang in LANGUAGES}
     note = f"<div class=\"meta\">Note: {_e(item['status_note'])}</div>" if item.get("status_note") else ""
+    no_sources = "<div class=meta>No sources (conversation text).</div>"
+    sources = _source_rows(item["sources"], registry) if item["sources"] else no_sources
     return (f"<section class=\"item\" id=\"{_e(item['id'])}\"><h3>{_e(item['id'])}</h3>"
             f"<div><span class=\"badge {css}\">{_e(state['state'])}</span> "
             f"<span class=\"meta\">{_e(by)}</span></div>"
@@ -219,7 +221,7 @@ def _item_html(item: Dict[str, Any], signoffs: List[Dict[str, Any]], registry: D
             f"<div class=\"meta\">Used: {_e('; '.join(item['where']) or 'not referenced')}</div>{note}"
             f"<table><tr><th style=\"width:50%\">English</th><th>Français</th></tr><tr>"
             f"<td>{_variant_cell(by_languages['en'])}</td><td>{_variant_cell(by_languages['fr'])}</td></tr></table>"
-            f"{_source_rows(item['sources'], registry) if item['sources'] else '<div class=meta>No sources (conversation text).</div>'}"
+            f"{sources}"
             f"</section>")
 
 

@@ -12,9 +12,9 @@ test split, once, before any training data was written for them.
 - Of the rest, about 40 % of each intent (every item whose rank in a stable hash order is 1 or 3 modulo 5) is the
   fresh split; the rest is training. Re-running keeps every item where it already is (read back from the two
   output files): an item added to the pool later goes to the fresh split when its own hash is 1 or 3 modulo 5, so
-  no fresh line ever moves into training because another item was added, and no trained line becomes "fresh". A fresh item that is nearly a training line of the same intent (ops/overlap.py)
-  goes to training instead: the fresh split must measure understanding, not memory. It is never trained on
-  (tests/nlu/test_split.py).
+  no fresh line ever moves into training because another item was added, and no trained line becomes "fresh". A
+  fresh item that is nearly a training line of the same intent (ops/overlap.py) goes to training instead: the fresh
+  split must measure understanding, not memory. It is never trained on (tests/nlu/test_split.py).
 """
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# First lines of the files written (the other file of the pair named in each).
+TRAINING_HEADER = (
+    "# Phrasings collected from public sources (data/collected/, scripts/split_collected.py): training part.\n"
+    "# Each example keeps its source. The other part is tests/nlu/fresh_{language}.yml, never trained on."
+)
+FRESH_HEADER = (
+    "# FRESH split: real phrasings from public sources (FAQs, survey items, interview and news quotes, forum\n"
+    "# posts), each with its source, split off by scripts/split_collected.py before any training data was written\n"
+    "# for them. Never trained on (tests/nlu/test_split.py). Compare with the held-out split: the gap is the\n"
+    "# honest figure of how well the bot understands people it has never heard from."
+)
 EXCLUDED_PHRASES = ("cannabis record suspension", "suspension du casier", "réhabilitation ou une suspension",
                     "Quand peut-on présenter une demande?")
 
@@ -115,15 +126,9 @@ def main() -> None:
         training, fresh = split(items, *previous_assignment(language))
         move_overlaps(training, fresh, language)
         fresh = {intent: group for intent, group in fresh.items() if group}
-        (ROOT / "data" / "nlu" / f"collected_{language}.yml").write_text(render(training, (
-            "# Phrasings collected from public sources (data/collected/, scripts/split_collected.py): training part.\n"
-            "# Each example keeps its source. The other part is tests/nlu/fresh_" + language + ".yml, never trained on.")),
-            encoding="utf-8")
-        (ROOT / "tests" / "nlu" / f"fresh_{language}.yml").write_text(render(fresh, (
-            "# FRESH split: real phrasings from public sources (FAQs, survey items, interview and news quotes, forum\n"
-            "# posts), each with its source, split off by scripts/split_collected.py before any training data was written\n"
-            "# for them. Never trained on (tests/nlu/test_split.py). Compare with the held-out split: the gap is the\n"
-            "# honest figure of how well the bot understands people it has never heard from.")), encoding="utf-8")
+        (ROOT / "data" / "nlu" / f"collected_{language}.yml").write_text(
+            render(training, TRAINING_HEADER.format(language=language)), encoding="utf-8")
+        (ROOT / "tests" / "nlu" / f"fresh_{language}.yml").write_text(render(fresh, FRESH_HEADER), encoding="utf-8")
         print(language, "training", sum(map(len, training.values())), "fresh", sum(map(len, fresh.values())))
 
 
