@@ -230,7 +230,9 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
 
 def verdicts(results: Dict[str, Dict[str, float]]) -> List[str]:
     ours, default = results["ours"], results.get("default")
-    get = lambda key: ours.get(key, float("nan"))  # noqa: E731
+    def get(key: str) -> float:
+        return ours.get(key, float("nan"))
+
     checks = [
         ("emergency recall over REST 100 % (regression lists, English and French)",
          min(get("emergency_recall"), get("emergency_recall_fr")) >= TARGETS["emergency_recall"]),

@@ -109,7 +109,9 @@ async def measure(services: BotServices, messages: int, chats: int) -> Dict[str,
 
 
 def table(results: Dict[str, float], chats: int, messages: int) -> str:
-    ok = lambda good: "✅" if good else "❌"  # noqa: E731
+    def ok(good: bool) -> str:
+        return "✅" if good else "❌"
+
     rows = [
         ("Start time (process start → webhook set and listening)", f"{results['start_s']:.2f} s",
          f"< {TARGETS['start_s']:.0f} s {ok(results['start_s'] < TARGETS['start_s'])}"),

@@ -1,7 +1,13 @@
 """actions/server.py: the shape check that turns malformed action calls into a 400 before any action runs."""
+import json
+import time
+import tracemalloc
+import zlib
+from types import SimpleNamespace
+
 import pytest
 
-from actions.server import action_call_problem
+from actions.server import MAX_BODY_BYTES, TooLarge, action_call_problem, check_request, inflate
 
 GOOD = {"next_action": "action_local_resources", "domain": {},
         "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [{"event": "user"}]}}
@@ -25,13 +31,6 @@ def test_malformed_calls_are_named(body):
 
 
 # ---- compressed bodies (issue 14): a small deflate/gzip "bomb" gets a 413 without being inflated ----------------
-import json  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-import zlib  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-
-from actions.server import MAX_BODY_BYTES, TooLarge, check_request, inflate  # noqa: E402
 
 
 def _bomb(inflated_bytes: int, wbits: int) -> bytes:
