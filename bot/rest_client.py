@@ -10,12 +10,14 @@ bot/telegram/rasa_client.py.)
 /webhooks/rest/forget next to it. send and forget raise BotUnreachable (nothing answers) or RestError (an HTTP
 error status or a reply that isn't what the channel sends), with the status and the start of the reply.
 """
+
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 WEBHOOK_SUFFIX = "/webhook"
 
@@ -23,7 +25,7 @@ WEBHOOK_SUFFIX = "/webhook"
 class RestError(RuntimeError):
     """The REST channel answered with an error status, or with something that is not its reply."""
 
-    def __init__(self, url: str, message: str, status: Optional[int] = None, body: Any = None) -> None:
+    def __init__(self, url: str, message: str, status: int | None = None, body: Any = None) -> None:
         super().__init__(f"{url}: {message}")
         self.url, self.status, self.body = url, status, body
 
@@ -34,12 +36,13 @@ class BotUnreachable(RestError):
 
 def forget_url(rest_url: str) -> str:
     """The channel's forget endpoint next to its webhook (…/webhooks/rest/webhook -> …/webhooks/rest/forget)."""
-    base = rest_url[:-len(WEBHOOK_SUFFIX)] if rest_url.endswith(WEBHOOK_SUFFIX) else rest_url.rstrip("/")
+    base = rest_url[: -len(WEBHOOK_SUFFIX)] if rest_url.endswith(WEBHOOK_SUFFIX) else rest_url.rstrip("/")
     return base + "/forget"
 
 
-def post_json(url: str, body: object, headers: Optional[Mapping[str, str]] = None,
-              timeout: float = 60.0) -> Tuple[int, Any]:
+def post_json(
+    url: str, body: object, headers: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> tuple[int, Any]:
     """POST `body` (JSON-encoded; bytes are sent as they are) and return (status, reply): the reply parsed as JSON,
     or its text when it isn't JSON. HTTP error statuses are returned, not raised; a server that can't be reached
     raises OSError (urllib.error.URLError, ConnectionError, TimeoutError)."""
@@ -56,7 +59,7 @@ def post_json(url: str, body: object, headers: Optional[Mapping[str, str]] = Non
         return status, raw.decode("utf-8", "replace")
 
 
-def _call(url: str, body: Dict[str, Any], headers: Optional[Mapping[str, str]], timeout: float) -> Any:
+def _call(url: str, body: dict[str, Any], headers: Mapping[str, str] | None, timeout: float) -> Any:
     try:
         status, reply = post_json(url, body, headers, timeout)
     except (urllib.error.URLError, OSError) as error:
@@ -67,10 +70,16 @@ def _call(url: str, body: Dict[str, Any], headers: Optional[Mapping[str, str]], 
     return reply
 
 
-def send(url: str, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None,
-         headers: Optional[Mapping[str, str]] = None, timeout: float = 30.0) -> List[Dict[str, Any]]:
+def send(
+    url: str,
+    sender: str,
+    text: str,
+    metadata: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+) -> list[dict[str, Any]]:
     """One message from `sender`; the bot's messages (text, buttons, image, custom) in order."""
-    body: Dict[str, Any] = {"sender": sender, "message": text}
+    body: dict[str, Any] = {"sender": sender, "message": text}
     if metadata is not None:
         body["metadata"] = metadata
     reply = _call(url, body, headers, timeout)
@@ -79,7 +88,7 @@ def send(url: str, sender: str, text: str, metadata: Optional[Dict[str, Any]] = 
     return reply
 
 
-def forget(url: str, sender: str, headers: Optional[Mapping[str, str]] = None, timeout: float = 30.0) -> bool:
+def forget(url: str, sender: str, headers: Mapping[str, str] | None = None, timeout: float = 30.0) -> bool:
     """Erase `sender`'s conversation (the channel's /forget); True when the channel says it was erased."""
     target = forget_url(url)
     reply = _call(target, {"sender": sender}, headers, timeout)
@@ -88,6 +97,6 @@ def forget(url: str, sender: str, headers: Optional[Mapping[str, str]] = None, t
     return bool(reply["erased"])
 
 
-def texts(messages: List[Dict[str, Any]]) -> str:
+def texts(messages: list[dict[str, Any]]) -> str:
     """The text of the bot's messages, one per line (buttons, images and custom payloads left out)."""
     return "\n".join(message.get("text") or "" for message in messages if isinstance(message, dict))

@@ -8,6 +8,7 @@ A configuration of the one supervisor (ops/supervisor.py: process groups, logs p
 readiness, ordered stop, a new start on new ports when one was taken): which processes, which ports, which
 environment. Only the standard library is used here; rasa and the action server run as child processes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,22 +18,46 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from bot import rest_client
 from bot.web.origins import allowed_origins, web_origins  # the --cors list, re-exported for ops and tests
-from ops.supervisor import (QUIET_ENV, REST_WEBHOOK, ROOT, VENV_BIN, Configuration, StopRequest, Supervisor,
-                            free_port, http_get, loopback, stop_process_group, watch)
+from ops.supervisor import (
+    QUIET_ENV,
+    REST_WEBHOOK,
+    ROOT,
+    VENV_BIN,
+    Configuration,
+    StopRequest,
+    Supervisor,
+    free_port,
+    http_get,
+    loopback,
+    stop_process_group,
+    watch,
+)
 
-__all__ = ["BotServices", "DEFAULT_MODEL", "QUIET_ENV", "ROOT", "VENV_BIN", "allowed_origins", "free_port",
-           "http_get", "local_endpoints", "main", "origins_or_exit", "post_message", "stop_process_group",
-           "web_origins"]
+__all__ = [
+    "BotServices",
+    "DEFAULT_MODEL",
+    "QUIET_ENV",
+    "ROOT",
+    "VENV_BIN",
+    "allowed_origins",
+    "free_port",
+    "http_get",
+    "local_endpoints",
+    "main",
+    "origins_or_exit",
+    "post_message",
+    "stop_process_group",
+    "web_origins",
+]
 
 DEFAULT_MODEL = ROOT / "models" / "gsdoa.tar.gz"
 E2E_TOOL = ROOT.parent / "shared" / "eval" / "e2e.py"
 
 
-def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> List[Dict]:
+def post_message(url: str, sender: str, message: str, timeout: float = 30.0) -> list[dict]:
     """One message over the REST channel (bot/rest_client.send)."""
     return rest_client.send(url, sender, message, timeout=timeout)
 
@@ -43,17 +68,28 @@ def local_endpoints(action_url: str) -> str:
     return re.sub(r'(action_endpoint:\s*\n\s*url:\s*)"[^"]*"', lambda m: f'{m.group(1)}"{action_url}"', text, count=1)
 
 
-def action_server_command(port: int) -> List[str]:
+def action_server_command(port: int) -> list[str]:
     """How the action server starts, wherever it runs (here and in the cluster)."""
     return [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_command(model: Path, port: int, endpoints: Path, cors: List[str]) -> List[str]:
+def rasa_command(model: Path, port: int, endpoints: Path, cors: list[str]) -> list[str]:
     """How a Rasa server starts, wherever it runs: loopback only, our credentials (the REST channel), --cors for
     the web pages allowed to call it."""
-    return ([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
-             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")]
-            + (["--cors", *cors] if cors else []))
+    return [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+    ] + (["--cors", *cors] if cors else [])
 
 
 class BotServices(Configuration):
@@ -65,9 +101,15 @@ class BotServices(Configuration):
 
     kind = "services"
 
-    def __init__(self, rasa_port: Optional[int] = None, action_port: Optional[int] = None,
-                 model: Path = DEFAULT_MODEL, start_actions: bool = True, log_level: str = "INFO",
-                 cors: Optional[List[str]] = None) -> None:
+    def __init__(
+        self,
+        rasa_port: int | None = None,
+        action_port: int | None = None,
+        model: Path = DEFAULT_MODEL,
+        start_actions: bool = True,
+        log_level: str = "INFO",
+        cors: list[str] | None = None,
+    ) -> None:
         self.fixed_ports = {"rasa": rasa_port is not None, "actions": action_port is not None}
         self.rasa_port = rasa_port or free_port()
         self.action_port = action_port or free_port()
@@ -76,8 +118,8 @@ class BotServices(Configuration):
         self.log_level = log_level
         self.cors = list(cors or [])  # origins whose pages may call the REST channel (the web widget)
         self.supervisor = Supervisor(self.kind, {"LOG_LEVEL": log_level})
-        self.started_at: Optional[float] = None
-        self.ready_after: Optional[float] = None
+        self.started_at: float | None = None
+        self.ready_after: float | None = None
 
     # ---- urls (loopback) ----------------------------------------------------------------------------------
     base_url = property(lambda self: loopback(self.rasa_port), doc="Rasa's own URL")
@@ -86,8 +128,9 @@ class BotServices(Configuration):
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     def start_action_server(self) -> None:
-        self.supervisor.spawn("actions", action_server_command(self.action_port),
-                              ready=loopback(self.action_port, "/health"))
+        self.supervisor.spawn(
+            "actions", action_server_command(self.action_port), ready=loopback(self.action_port, "/health")
+        )
 
     def start_rasa(self) -> None:
         if not self.model.exists():
@@ -96,18 +139,36 @@ class BotServices(Configuration):
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(local_endpoints(self.action_url), encoding="utf-8")
         self.started_at = time.monotonic()
-        self.supervisor.spawn("rasa", rasa_command(self.model, self.rasa_port, endpoints, self.cors),
-                              ready=loopback(self.rasa_port, "/webhooks/rest/"))
+        self.supervisor.spawn(
+            "rasa",
+            rasa_command(self.model, self.rasa_port, endpoints, self.cors),
+            ready=loopback(self.rasa_port, "/webhooks/rest/"),
+        )
 
-    def start_telegram(self, env_extra: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    def start_telegram(self, env_extra: dict[str, str] | None = None) -> subprocess.Popen:
         """The Telegram bridge (bot/telegram) relaying to this Rasa; settings from the environment."""
-        return self.supervisor.spawn("telegram", [str(VENV_BIN / "python"), "-m", "bot.telegram"],
-                                     {"RASA_URL": self.base_url, **(env_extra or {})})
+        return self.supervisor.spawn(
+            "telegram",
+            [str(VENV_BIN / "python"), "-m", "bot.telegram"],
+            {"RASA_URL": self.base_url, **(env_extra or {})},
+        )
 
     def start_web(self, port: int, embed_port: int) -> subprocess.Popen:
         """The demo page + widget files (bot/web/server.py); the pages call this Rasa (allowed by --cors)."""
-        return self.supervisor.spawn("web", [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(port),
-                                             "--embed-port", str(embed_port), "--rasa", self.base_url])
+        return self.supervisor.spawn(
+            "web",
+            [
+                str(VENV_BIN / "python"),
+                "-m",
+                "bot.web.server",
+                "--port",
+                str(port),
+                "--embed-port",
+                str(embed_port),
+                "--rasa",
+                self.base_url,
+            ],
+        )
 
     def wait_ready(self, timeout: float = 180.0) -> None:
         """Block until the REST channel (and the action server) answer (Rasa loads the model before it serves)."""
@@ -115,7 +176,7 @@ class BotServices(Configuration):
         if "rasa" in took:
             self.ready_after = took["rasa"]
 
-    def start(self) -> "BotServices":
+    def start(self) -> BotServices:
         if self.start_actions:
             self.start_action_server()
         self.start_rasa()
@@ -138,7 +199,7 @@ class BotServices(Configuration):
 
 
 # ---- command line -------------------------------------------------------------------------------------------
-def origins_or_exit(*ports: int) -> List[str]:
+def origins_or_exit(*ports: int) -> list[str]:
     """web_origins for a command: a bad WEB_ALLOWED_ORIGINS stops it with a clear message, not a traceback."""
     try:
         return web_origins(*ports)
@@ -155,21 +216,27 @@ def _run(args: argparse.Namespace) -> int:
         services.start_web(args.web_port, args.embed_port)
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
             services.start_telegram()
-            telegram_note = (f"Telegram: the bridge is polling for your bot's messages "
-                             f"(log: {services.log_path('telegram')}).")
+            telegram_note = (
+                f"Telegram: the bridge is polling for your bot's messages (log: {services.log_path('telegram')})."
+            )
         else:
-            telegram_note = ("Telegram: off. To chat on Telegram, create a bot with @BotFather, then "
-                             "`export TELEGRAM_BOT_TOKEN=...` and run `make run` again (README, 'Telegram').")
-        print(f"\nThe bot is ready.\n"
-              f"  Outreach demo page (full-screen chat, works offline): http://localhost:{args.web_port}/\n"
-              f"  Widget embedded on another origin (for site owners):  http://127.0.0.1:{args.embed_port}/\n"
-              f"REST channel on localhost:\n"
-              f"  curl -s -X POST {services.rest_url} -H 'Content-Type: application/json' \\\n"
-              f"       -d '{{\"sender\": \"me\", \"message\": \"can police arrest me if I call 911?\"}}'\n"
-              f"  or chat in another terminal:  .venv/bin/python -m bot.terminal --url {services.rest_url}\n"
-              f"Logs: {services.log_path('rasa')} and {services.log_path('actions')}\n"
-              f"{telegram_note}\n"
-              f"Press Ctrl-C to stop.", flush=True)
+            telegram_note = (
+                "Telegram: off. To chat on Telegram, create a bot with @BotFather, then "
+                "`export TELEGRAM_BOT_TOKEN=...` and run `make run` again (README, 'Telegram')."
+            )
+        print(
+            f"\nThe bot is ready.\n"
+            f"  Outreach demo page (full-screen chat, works offline): http://localhost:{args.web_port}/\n"
+            f"  Widget embedded on another origin (for site owners):  http://127.0.0.1:{args.embed_port}/\n"
+            f"REST channel on localhost:\n"
+            f"  curl -s -X POST {services.rest_url} -H 'Content-Type: application/json' \\\n"
+            f'       -d \'{{"sender": "me", "message": "can police arrest me if I call 911?"}}\'\n'
+            f"  or chat in another terminal:  .venv/bin/python -m bot.terminal --url {services.rest_url}\n"
+            f"Logs: {services.log_path('rasa')} and {services.log_path('actions')}\n"
+            f"{telegram_note}\n"
+            f"Press Ctrl-C to stop.",
+            flush=True,
+        )
         # the bridge or the web pages may stop (no internet, a wrong token, a busy port): the bot keeps running
         if watch(services.supervisor, stop, optional=("telegram", "web")):
             return 1
@@ -197,7 +264,7 @@ def _eval(args: argparse.Namespace) -> int:
         return subprocess.call(command)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("run", "shell"):

@@ -15,6 +15,7 @@ server tests: it starts child processes on loopback, waits until they serve, log
 
 Standard library only; ops/services.py and ops/cluster.py are configurations of it (which processes, ports, env).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,9 +31,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Set, Union
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -47,10 +48,12 @@ QUIET_ENV = {
 }
 ADDRESS_IN_USE = re.compile(r"address already in use|errno 98\b|\(98: ", re.IGNORECASE)
 START_ATTEMPTS = 3
+RUN_NAME = re.compile(r"^[a-z]+-\d{8}-\d{6}-(\d+)-[0-9a-f]{6}$")  # <kind>-<date>-<time>-<pid>-<random>
+KEEP_OLD_RUNS_SECONDS = 24 * 3600
 
-Check = Union[str, Callable[[], bool], None]
+Check = str | Callable[[], bool] | None
 
-_given_ports: Set[int] = set()
+_given_ports: set[int] = set()
 
 
 def _ephemeral_range() -> range:
@@ -91,7 +94,7 @@ def loopback(port: int, path: str = "") -> str:
     return f"http://127.0.0.1:{port}{path}"
 
 
-def http_get(url: str, timeout: float = 2.0) -> Optional[bytes]:
+def http_get(url: str, timeout: float = 2.0) -> bytes | None:
     """The body of a successful GET, or None (nothing answers, or an HTTP error status)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as reply:
@@ -100,7 +103,7 @@ def http_get(url: str, timeout: float = 2.0) -> Optional[bytes]:
         return None
 
 
-def stop_process_group(process: Optional[subprocess.Popen], hard: bool = False, timeout: float = 15.0) -> None:
+def stop_process_group(process: subprocess.Popen | None, hard: bool = False, timeout: float = 15.0) -> None:
     """Stop a child started with start_new_session=True and everything it started (SIGTERM, then SIGKILL)."""
     if process is None or process.poll() is not None:
         return
@@ -114,8 +117,9 @@ def stop_process_group(process: Optional[subprocess.Popen], hard: bool = False, 
         pass
 
 
-def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.2,
-               message: str = "condition") -> object:
+def wait_until(
+    condition: Callable[[], object], timeout: float, interval: float = 0.2, message: str = "condition"
+) -> object:
     """Poll `condition` until it returns something true (returned) or `timeout` seconds pass (TimeoutError)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -127,6 +131,26 @@ def wait_until(condition: Callable[[], object], timeout: float, interval: float 
         time.sleep(interval)
 
 
+def prune_old_runs(root: Path, keep_seconds: float = KEEP_OLD_RUNS_SECONDS) -> list[Path]:
+    """Remove the run directories under `root` whose process is gone and that are older than `keep_seconds` (so
+    build/logs/ doesn't grow without end); the ones removed."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for path in root.iterdir():
+        match = RUN_NAME.match(path.name)
+        if not match or not path.is_dir() or Path(f"/proc/{match.group(1)}").exists():
+            continue
+        try:
+            old = time.time() - path.stat().st_mtime > keep_seconds
+        except OSError:
+            continue
+        if old:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 class PortInUse(RuntimeError):
     """A child exited at start because its port was taken."""
 
@@ -134,30 +158,40 @@ class PortInUse(RuntimeError):
 @dataclass
 class Spec:
     """How to (re)start one child."""
-    command: List[str]
-    env: Dict[str, str] = field(default_factory=dict)
+
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
     ready: Check = None
-    stdin_text: Optional[str] = None
+    stdin_text: str | None = None
 
 
 class Supervisor:
     """Named children of one run: spawn, wait_ready, stop (ordered), restart, kill; logs under build/logs/<run id>/."""
 
-    def __init__(self, kind: str, env: Optional[Dict[str, str]] = None, log_root: Path = LOG_ROOT,
-                 run_root: Path = RUN_ROOT) -> None:
+    def __init__(
+        self, kind: str, env: dict[str, str] | None = None, log_root: Path = LOG_ROOT, run_root: Path = RUN_ROOT
+    ) -> None:
         self.run_id = f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+        for root in (log_root, run_root):
+            prune_old_runs(root)
         self.log_dir = log_root / self.run_id
         self.work_dir = run_root / self.run_id
         self.env = {**QUIET_ENV, **(env or {})}
-        self.processes: Dict[str, subprocess.Popen] = {}
-        self.specs: Dict[str, Spec] = {}
-        self.started_at: Dict[str, float] = {}
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.specs: dict[str, Spec] = {}
+        self.started_at: dict[str, float] = {}
 
     def log_path(self, name: str) -> Path:
         return self.log_dir / f"{name}.log"
 
-    def spawn(self, name: str, command: List[str], env: Optional[Dict[str, str]] = None, ready: Check = None,
-              stdin_text: Optional[str] = None) -> subprocess.Popen:
+    def spawn(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str] | None = None,
+        ready: Check = None,
+        stdin_text: str | None = None,
+    ) -> subprocess.Popen:
         """Start `command` as `name` (its own process group, cwd ROOT); `ready` is what wait_ready waits for."""
         self.stop(name)
         spec = Spec(list(command), dict(env or {}), ready, stdin_text)
@@ -165,9 +199,15 @@ class Supervisor:
         mode = "a" if name in self.specs else "w"  # a restart continues its log; a new run starts an empty one
         self.specs[name] = spec
         with open(self.log_path(name), mode, encoding="utf-8") as log:  # the child keeps its own copy
-            process = subprocess.Popen(spec.command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                       env={**os.environ, **self.env, **spec.env}, start_new_session=True,
-                                       stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL)
+            process = subprocess.Popen(
+                spec.command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env, **spec.env},
+                start_new_session=True,
+                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+            )
         if stdin_text is not None:
             assert process.stdin is not None
             with process.stdin:
@@ -190,15 +230,17 @@ class Supervisor:
     def failure_text(self, name: str, limit: int = 3000) -> str:
         """The end of the child's log and of any log named after it (nginx's own error logs)."""
         paths = [self.log_path(name), *sorted(self.log_dir.glob(f"{name}-*.log"))]
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace")[-limit:]
-                         for path in paths if path.exists())
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace")[-limit:] for path in paths if path.exists())
 
-    def wait_ready(self, names: Optional[Iterable[str]] = None, timeout: float = 180.0) -> Dict[str, float]:
+    def wait_ready(self, names: Iterable[str] | None = None, timeout: float = 180.0) -> dict[str, float]:
         """Block until every named child (default: all with a check) is ready; seconds each took since its
         start. A child that exits first raises PortInUse (its port was taken) or RuntimeError (its log's end)."""
-        pending = [name for name in (names if names is not None else self.processes)
-                   if name in self.processes and self.specs[name].ready is not None]
-        took: Dict[str, float] = {}
+        pending = [
+            name
+            for name in (names if names is not None else self.processes)
+            if name in self.processes and self.specs[name].ready is not None
+        ]
+        took: dict[str, float] = {}
         deadline = time.monotonic() + timeout
         while pending:
             for name in list(pending):
@@ -206,19 +248,19 @@ class Supervisor:
                 if process.poll() is not None:
                     tail = self.failure_text(name)
                     error = PortInUse if ADDRESS_IN_USE.search(tail) else RuntimeError
-                    raise error(f"{name} exited with code {process.returncode} (log: {self.log_path(name)}):\n"
-                                f"{tail}")
+                    raise error(f"{name} exited with code {process.returncode} (log: {self.log_path(name)}):\n{tail}")
                 if self.is_ready(name):
                     pending.remove(name)
                     took[name] = time.monotonic() - self.started_at[name]
             if pending:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)} "
-                                       f"(logs in {self.log_dir})")
+                    raise TimeoutError(
+                        f"not ready after {timeout:.0f} s: {', '.join(pending)} (logs in {self.log_dir})"
+                    )
                 time.sleep(0.25)
         return took
 
-    def exited(self) -> Dict[str, int]:
+    def exited(self) -> dict[str, int]:
         """{name: exit code} of the children that have stopped on their own."""
         return {name: process.returncode for name, process in self.processes.items() if process.poll() is not None}
 
@@ -255,7 +297,7 @@ class StopRequest:
         self.requested = True
 
 
-def watch(supervisor: "Supervisor", stop: StopRequest, optional: Iterable[str] = ()) -> int:
+def watch(supervisor: Supervisor, stop: StopRequest, optional: Iterable[str] = ()) -> int:
     """Until a stop is requested: 0. A child that exits on its own: 1, unless it is `optional` (then it is
     reported, dropped, and the others keep running)."""
     while not stop.requested:
@@ -277,7 +319,7 @@ class Configuration:
     supervisor: Supervisor
 
     @property
-    def processes(self) -> Dict[str, subprocess.Popen]:
+    def processes(self) -> dict[str, subprocess.Popen]:
         return self.supervisor.processes
 
     @property
@@ -287,7 +329,7 @@ class Configuration:
     def log_path(self, name: str) -> Path:
         return self.supervisor.log_path(name)
 
-    def start(self) -> "Configuration":
+    def start(self) -> Configuration:
         raise NotImplementedError
 
     def stop_all(self) -> None:
@@ -305,8 +347,11 @@ class Configuration:
                 self.stop_all()
                 if attempt >= START_ATTEMPTS or not self.reassign_ports():
                     raise
-                print(f"A port was taken while starting; trying again on new ports ({attempt}/{START_ATTEMPTS - 1})",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"A port was taken while starting; trying again on new ports ({attempt}/{START_ATTEMPTS - 1})",
+                    file=sys.stderr,
+                    flush=True,
+                )
             except BaseException:
                 self.stop_all()
                 raise

@@ -1,7 +1,9 @@
 """The one process supervisor (ops/supervisor.py) with small stand-in children (Python's http.server), and the one
 REST client (bot/rest_client.py) against a stand-in channel: no Rasa, runs in seconds."""
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -31,10 +33,8 @@ def open_files() -> set:
     fd_dir = Path("/proc/self/fd")
     links = set()
     for fd in fd_dir.iterdir():
-        try:
+        with contextlib.suppress(OSError):
             links.add(os.readlink(fd))
-        except OSError:
-            pass
     return links
 
 
@@ -90,19 +90,26 @@ def test_kill_restart_and_ordered_stop(supervisor):
 
 def test_stopping_a_child_stops_what_it_started(supervisor, tmp_path):
     pid_file = tmp_path / "grandchild.pid"
-    code = ("import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
-            f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)")
+    code = (
+        "import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)"
+    )
     supervisor.spawn("parent", [sys.executable, "-c", code], ready=lambda: pid_file.exists() and pid_file.read_text())
     supervisor.wait_ready(timeout=30)
     grandchild = int(pid_file.read_text())
     supervisor.stop("parent")
-    sup.wait_until(lambda: not Path(f"/proc/{grandchild}").exists()
-                   or "Z" in Path(f"/proc/{grandchild}/stat").read_text().split()[2], timeout=10)
+    sup.wait_until(
+        lambda: (
+            not Path(f"/proc/{grandchild}").exists() or "Z" in Path(f"/proc/{grandchild}/stat").read_text().split()[2]
+        ),
+        timeout=10,
+    )
 
 
 def test_a_child_that_exits_at_start_is_reported_with_its_log(supervisor):
-    supervisor.spawn("broken", [sys.executable, "-c", "import sys; print('no model here'); sys.exit(3)"],
-                     ready="http://127.0.0.1:9/")
+    supervisor.spawn(
+        "broken", [sys.executable, "-c", "import sys; print('no model here'); sys.exit(3)"], ready="http://127.0.0.1:9/"
+    )
     with pytest.raises(RuntimeError, match="broken exited with code 3") as error:
         supervisor.wait_ready(timeout=30)
     assert "no model here" in str(error.value) and not isinstance(error.value, sup.PortInUse)
@@ -196,7 +203,7 @@ def test_send_and_forget(channel):
     assert body == {"sender": "s-1", "message": "hello", "metadata": {"language": "fr"}}
     assert rest_client.forget(url, "s-1") is True
     assert server.requests[-1][:2] == ("/webhooks/rest/forget", {"sender": "s-1"})
-    assert rest_client.forget_url(url) == url[:-len("webhook")] + "forget"
+    assert rest_client.forget_url(url) == url[: -len("webhook")] + "forget"
 
 
 def test_errors_are_clear(channel):
@@ -209,3 +216,17 @@ def test_errors_are_clear(channel):
     assert rest_client.post_json(url, {"sender": "s-2", "message": "html"}) == (502, "<html>bad gateway</html>")
     with pytest.raises(rest_client.BotUnreachable, match="not reachable"):
         rest_client.send(f"http://127.0.0.1:{sup.free_port()}/webhooks/rest/webhook", "s-2", "hi", timeout=5)
+
+
+def test_old_runs_of_finished_processes_are_pruned_and_live_or_recent_ones_kept(tmp_path):
+    dead_pid = 2**22 + 12345  # above pid_max's default: no such process
+    old_dead = tmp_path / f"cluster-20260101-000000-{dead_pid}-abcdef"
+    recent_dead = tmp_path / f"services-20260101-000000-{dead_pid}-123456"
+    old_live, other = tmp_path / f"services-20260101-000000-{os.getpid()}-fedcba", tmp_path / "not-a-run"
+    for path in (old_dead, recent_dead, old_live, other):
+        path.mkdir()
+        (path / "rasa.log").write_text("x")
+    for path in (old_dead, old_live, other):
+        os.utime(path, (0, 0))
+    assert sup.prune_old_runs(tmp_path) == [old_dead]
+    assert not old_dead.exists() and recent_dead.exists() and old_live.exists() and other.exists()
