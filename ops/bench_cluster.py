@@ -11,17 +11,15 @@ The section it writes replaces the previous one in the output file (between the 
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any, Dict, List
 
+from bot import rest_client
 from ops.bench_common import parse_args, peak_rss_mib, publish
 from ops.cluster import Cluster
 from ops.stats import mean, percentile, rate
@@ -45,17 +43,14 @@ def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) ->
                 time.sleep(rng.uniform(*pause))
                 if time.monotonic() >= stop_at:
                     break
-            body = json.dumps({"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]}).encode()
-            request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
             start = time.perf_counter()
             try:
-                with urllib.request.urlopen(request, timeout=60) as reply:
-                    ok = reply.status == 200 and json.loads(reply.read())
-                problem = None if ok else "empty reply"
-            except urllib.error.HTTPError as error:
-                problem = f"HTTP {error.code}"
-            except (urllib.error.URLError, OSError, ValueError) as error:
-                problem = type(error).__name__
+                answered = rest_client.send(url, sender, SCRIPT[turn % len(SCRIPT)], timeout=60)
+                problem = None if answered else "empty reply"
+            except rest_client.BotUnreachable as error:
+                problem = type(error.__cause__).__name__
+            except rest_client.RestError as error:
+                problem = f"HTTP {error.status}" if error.status != 200 else "not a list of messages"
             elapsed = time.perf_counter() - start
             with lock:
                 if problem:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -24,7 +22,7 @@ import httpx
 
 from ops.bench_common import parse_args, peak_rss_mib, publish, rss_mib, wait_listening
 from ops.fake_telegram import FakeTelegram, Updates
-from ops.services import QUIET_ENV, ROOT, VENV_BIN, BotServices, free_port
+from ops.services import BotServices, free_port
 from ops.stats import rate, summary
 
 MARK_START, MARK_END = "<!-- telegram-bench:start -->", "<!-- telegram-bench:end -->"
@@ -38,14 +36,12 @@ TARGETS = {"start_s": 2.0, "rss_mib": 100.0, "overhead_p50_ms": 50.0}
 async def measure(services: BotServices, messages: int, chats: int) -> Dict[str, float]:
     api = await FakeTelegram().start()
     port = free_port()
-    env = {**os.environ, **QUIET_ENV, "TELEGRAM_BOT_TOKEN": "1000:BENCH", "TELEGRAM_MODE": "webhook",
+    env = {"TELEGRAM_BOT_TOKEN": "1000:BENCH", "TELEGRAM_MODE": "webhook",
            "TELEGRAM_WEBHOOK_URL": "https://bench.invalid", "TELEGRAM_WEBHOOK_SECRET": SECRET,
            "TELEGRAM_SENDER_KEY": uuid.uuid4().hex, "TELEGRAM_WEBHOOK_PORT": str(port),
-           "TELEGRAM_API_BASE_URL": api.url, "RASA_URL": services.base_url}
-    log = open(ROOT / "build" / "logs" / "telegram-bench.log", "w", encoding="utf-8")
+           "TELEGRAM_API_BASE_URL": api.url}
     started = time.monotonic()
-    bridge = subprocess.Popen([str(VENV_BIN / "python"), "-m", "bot.telegram"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    bridge = services.start_telegram(env)  # as `make run` starts it (the supervisor; log: services.log_path)
     results: Dict[str, float] = {}
     try:
         await api.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=30)
@@ -98,12 +94,7 @@ async def measure(services: BotServices, messages: int, chats: int) -> Dict[str,
             results["messages_per_s"] = rate(chats * per_chat, elapsed)
             results["rss_peak_mib"] = peak_rss_mib(bridge.pid)
     finally:
-        bridge.terminate()
-        try:
-            bridge.wait(15)
-        except subprocess.TimeoutExpired:
-            bridge.kill()
-        log.close()
+        services.stop_process("telegram")
         await api.stop()
     return results
 
