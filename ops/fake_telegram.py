@@ -48,7 +48,7 @@ class FakeTelegram:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = self._runner.addresses[0][1]  # the port the OS chose when asked for 0
         self.url = f"http://{host}:{port}"
         return self
 
