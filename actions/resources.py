@@ -14,36 +14,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import load_data_file, text
-from actions.directory import NATIONAL, entries, format_entry
+from actions.content import text, topics
+from actions.directory import entries, format_entry
 from actions.fallback import full_intent
+from gsdoa_content import NATIONAL, city_name, in_language, province_name, provinces
 
 EMERGENCY = "emergency"
 
 
-def topics() -> Dict[str, Any]:
-    return load_data_file("resources/topics.yml")
-
-
-def province_names() -> Dict[str, Dict[str, str]]:
-    return load_data_file("patterns/places.yml")["provinces"]
-
-
 def place_name(province: str, city: Optional[str], language: Optional[str]) -> str:
-    info = province_names()[province]
-    name = info.get("name_fr", info["name"]) if language == "fr" else info["name"]
-    if city and language == "fr":
-        city = city_name_fr(city)
+    """'Regina, Saskatchewan' / 'la ville de Québec, Québec': the names the bot writes (data/jurisdictions.yml)."""
+    name = province_name(province, language)
+    if city:
+        city = city_name(city, language)
     return f"{city}, {name}" if city else name
-
-
-def city_name_fr(city: str) -> str:
-    """A city's French name where it differs (places.yml `name_fr`: Québec City -> ville de Québec)."""
-    key = city.strip().casefold()
-    for entry in load_data_file("patterns/places.yml").get("cities") or []:
-        if str(entry.get("name", "")).casefold() == key:
-            return entry.get("name_fr") or city
-    return city
 
 
 def kinds_for(intent: Optional[str]) -> List[str]:
@@ -54,7 +38,7 @@ def place_in_message(message: Dict[str, Any]) -> Tuple[Optional[str], Optional[s
     """(province code, city) named in the message; the canonicalizer adds a city's province as an entity."""
     province = city = None
     for entity in message.get("entities") or []:
-        if entity.get("entity") == "province" and province is None and entity.get("value") in province_names():
+        if entity.get("entity") == "province" and province is None and entity.get("value") in provinces():
             province = entity["value"]
         elif entity.get("entity") == "city" and city is None:
             city = entity.get("value")
@@ -76,8 +60,8 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
     for kind in kinds:
         local = [e for e in entries(kind, province, city, include_national=False) if e["id"] not in seen][:limit]
         if not local:
-            names = (topics().get("kind_names") or {}).get(kind) or {}
-            kind_name = names.get(language or "en") or names.get("en") or kind
+            names = (topics().get("kind_names") or {}).get(kind)
+            kind_name = in_language(names, language) if names else kind
             national = [e for e in entries(kind) if e.get("jurisdiction") == NATIONAL and e["id"] not in seen]
             if not national:
                 blocks.append(text("no_listing", language, kind=kind_name, place=place))
@@ -96,7 +80,7 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
 
 def province_buttons(language: Optional[str]) -> List[Dict[str, str]]:
     return [{"title": place_name(code, None, language), "payload": f'/inform_place{{"province":"{code}"}}'}
-            for code in province_names()]
+            for code in provinces()]
 
 
 class ActionLocalResources(Action):
@@ -118,7 +102,7 @@ class ActionLocalResources(Action):
             return []
         language = tracker.get_slot("language")
         province = province or tracker.get_slot("province")
-        if province not in province_names():
+        if province not in provinces():
             if intent != EMERGENCY:
                 outside = any(e.get("entity") == "foreign_place" for e in message.get("entities") or [])
                 dispatcher.utter_message(text=text("place_unknown" if outside else "ask_province", language),

@@ -14,10 +14,12 @@ import io
 from pathlib import Path
 from typing import Dict, List
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
 
-CARD_DATA = Path(__file__).resolve().parents[1] / "data" / "cards" / "overdose_response.yml"
+from gsdoa_content import in_language, load
+
+CARD_NAME = "overdose_response"  # what a response names in `custom: {card: …}` to have this card sent
+CARD_FILE = f"cards/{CARD_NAME}.yml"
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
                    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 WIDTH, HEIGHT = 1080, 1400          # portrait, what phone chat apps show largest
@@ -26,11 +28,9 @@ RED, DARK, WHITE, PALE = (200, 16, 46), (25, 25, 25), (255, 255, 255), (255, 240
 STEP_COLOURS = [(200, 16, 46), (0, 94, 184), (0, 122, 77), (110, 60, 160)]
 
 
-@functools.lru_cache(maxsize=None)
 def card_content(language: str = "en") -> Dict:
-    """The card's texts for a language (English when the language has none)."""
-    cards = yaml.safe_load(CARD_DATA.read_text(encoding="utf-8"))["card"]
-    return cards.get(language) or cards["en"]
+    """The card's texts for a language (the content package's rule: English when the language has none)."""
+    return in_language(load(CARD_FILE)["card"], language)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:

@@ -36,6 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import gsdoa_content
 from gsdoa_nlu.patterns import load_yaml
 from gsdoa_nlu.text import clean_user_text, has_words
 
@@ -123,17 +124,21 @@ class PayloadPolicy:
         self.city_provinces: Dict[str, str] = {}
 
     @classmethod
-    def from_files(cls, domain: str = "domain.yml", places: str = "data/patterns/places.yml",
-                   catalogue: str = "data/intents.yml") -> "PayloadPolicy":
+    def from_files(cls, domain: str = "domain.yml", places: Optional[str] = None,
+                   catalogue: Optional[str] = None) -> "PayloadPolicy":
+        """The domain's intents and slot values; the gazetteer's cities and the intent catalogue come from data/
+        through gsdoa_content, unless other files are given (tests)."""
         data = load_yaml(domain)
-        retrieval = {str(name).split("/", 1)[0] for name in (load_yaml(catalogue).get("intents") or {})
+        intent_catalogue = gsdoa_content.load_path(catalogue) if catalogue else gsdoa_content.load("intents.yml")
+        gazetteer = gsdoa_content.load_path(places) if places else gsdoa_content.load("patterns/places.yml")
+        retrieval = {str(name).split("/", 1)[0] for name in (intent_catalogue.get("intents") or {})
                      if "/" in str(name)}
         intents = [str(i) for i in data.get("intents") or [] if isinstance(i, str) and i not in retrieval]
         slots = data.get("slots") or {}
         values = {name: [str(v) for v in (slots.get(name) or {}).get("values") or []]
                   for name in PAYLOAD_ENTITIES if name != "city"}
         policy = cls(intents, values)
-        for city in load_yaml(places).get("cities") or []:
+        for city in gazetteer.get("cities") or []:
             if isinstance(city, dict) and city.get("name") and city.get("province"):
                 policy.city_provinces[str(city["name"])] = str(city["province"])
         return policy
@@ -246,14 +251,14 @@ class SafeRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: str = "data/texts.yml", domain: str = "domain.yml",
-                 places: str = "data/patterns/places.yml", catalogue: str = "data/intents.yml",
+    def __init__(self, max_chars: int = 1000, texts: Optional[str] = None, domain: str = "domain.yml",
+                 places: Optional[str] = None, catalogue: Optional[str] = None,
                  bridge_secret: Optional[str] = None) -> None:
         self.max_chars = int(max_chars)
-        try:
-            self._texts = load_yaml(texts).get("texts", {})
+        try:  # data/texts.yml through gsdoa_content (its path rule), or another texts file given by a test
+            self._texts = gsdoa_content.load_path(texts).get("texts", {}) if texts else gsdoa_content.texts()
         except OSError:
-            logger.warning("Channel texts not found at %s; using the built-in last-resort reply.", texts)
+            logger.warning("Channel texts not found; using the built-in last-resort reply.")
             self._texts = {}
         try:
             self.payloads = PayloadPolicy.from_files(domain, places, catalogue)
@@ -311,11 +316,12 @@ class SafeRestInput(InputChannel):
 
     # ---- replies written by the channel itself ----------------------------------------------------------
     def reply_text(self, name: str, language: Optional[str] = "en") -> str:
-        """A channel text from data/texts.yml in `language`; both languages when it isn't known (None)."""
+        """A channel text from data/texts.yml in `language` (gsdoa_content's rule: else English); both languages
+        when it isn't known (None)."""
         entry = self._texts.get(name) or {}
-        if language is None and entry.get("en") and entry.get("fr"):
-            return f"{entry['en']}\n\n{entry['fr']}"
-        return entry.get(language or "en") or entry.get("en") or _LAST_RESORT
+        if not entry.get("en"):
+            return _LAST_RESORT
+        return gsdoa_content.both_languages(entry) if language is None else gsdoa_content.in_language(entry, language)
 
     def reply_language(self, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
         """For the channel's own replies (no NLU ran): the client's language, else None (both languages)."""

@@ -15,7 +15,6 @@ import yaml
 
 from gsdoa_nlu.text import normalize_token
 
-PROVINCE_CODES = ("BC", "AB", "SK", "MB", "ON", "QC", "NB", "NS", "PE", "NL", "YT", "NT", "NU")
 _OPTIONAL_RUN = re.compile(r"^_\{0,(\d+)\}$")
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sys
 
-from actions.directory import coverage_report, directory, validate
+from actions.directory import directory
+from ops.directory_checks import coverage_report, validate
 
 
 def main() -> int:

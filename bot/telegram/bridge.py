@@ -27,11 +27,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-from bot.cards import card_content, card_png
+from bot.cards import CARD_NAME, card_content, card_png
 from bot.telegram import content
 from bot.telegram.limits import ADMIT, WARN, ChatRateLimiter
 from bot.telegram.rasa_client import RasaClient, RasaUnavailable
-from bot.telegram.render import CallbackCodec, Outgoing, button_rows, plan_replies, to_html
+from bot.telegram.render import CallbackCodec, Outgoing, button_rows, plan_replies, requested_cards, to_html
 from bot.telegram.settings import Settings
 
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(en|fr)"\}$')
@@ -171,8 +171,13 @@ class TelegramBridge:
                                                                 bot=getattr(app_bot, "username", None) or ""))
         for outgoing in plan_replies(replies):
             await self._send_planned(app_bot, chat_id, outgoing)
-        if any(content.is_emergency_answer(str(reply.get("text") or "")) for reply in replies):
-            await self.send_card(app_bot, chat_id, language)
+        # The emergency answer carries `custom: {card: overdose_response}` (data/responses/core.yml): the card
+        # follows it as a photo. The marker decides, never the answer's wording.
+        for card in requested_cards(replies):
+            if card == CARD_NAME:
+                await self.send_card(app_bot, chat_id, language)
+            else:
+                logger.warning("A reply asked for an unknown card; nothing sent for it.")
 
     async def _send_planned(self, app_bot: Any, chat_id: int, outgoing: Outgoing) -> None:
         if outgoing.photo:
@@ -203,7 +208,7 @@ class TelegramBridge:
 
     # ---- relaying to Rasa ---------------------------------------------------------------------------------
     async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-                    offline_text: str = "telegram_unreachable") -> None:
+                    offline_text: str = "bot_unreachable") -> None:
         """Send one message to Rasa and its replies to the chat; Rasa down or slow -> 911 + NORS + try again."""
         chat_id = update.effective_chat.id
         language = self.language(update)
@@ -422,4 +427,4 @@ class TelegramBridge:
         if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, RetryAfter):
             with contextlib.suppress(TelegramError):
                 await context.bot.send_message(update.effective_chat.id,
-                                               content.text("telegram_unreachable", self.language(update)))
+                                               content.text("bot_unreachable", self.language(update)))

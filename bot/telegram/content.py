@@ -1,15 +1,14 @@
-"""What the bridge says by itself (data/texts.yml `telegram_*`, the emergency answer from data/responses/core.yml,
-command descriptions below), in English or French by the user's Telegram language."""
+"""What the bridge says by itself (data/texts.yml `telegram_*` and `bot_unreachable`, the emergency answer from
+data/responses/core.yml, command descriptions below), in English or French by the user's Telegram language. The
+texts come through gsdoa_content (its path and language rules)."""
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
+import gsdoa_content
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-LANGUAGES = ("en", "fr")
+LANGUAGES = gsdoa_content.LANGUAGES
 
 # Shown in Telegram's command menu (set_my_commands), per language.
 COMMANDS: Dict[str, List[Tuple[str, str]]] = {
@@ -35,53 +34,23 @@ def language_of(language_code: Optional[str]) -> str:
     return "fr" if (language_code or "").lower().startswith("fr") else "en"
 
 
-@functools.lru_cache(maxsize=None)
-def _texts() -> Dict[str, Dict[str, str]]:
-    return yaml.safe_load((DATA / "texts.yml").read_text(encoding="utf-8"))["texts"]
-
-
 def text(name: str, language: str = "en", **values: str) -> str:
-    entry = _texts()[name]
-    chosen = entry.get(language) or entry["en"]
-    return chosen.format(**values) if values else chosen
+    return gsdoa_content.text(name, language, **values)
 
 
-@functools.lru_cache(maxsize=None)
-def _core_responses() -> Dict[str, List[Dict]]:
-    return yaml.safe_load((DATA / "responses" / "core.yml").read_text(encoding="utf-8"))["responses"]
-
-
-@functools.lru_cache(maxsize=None)
 def emergency_answers() -> Dict[str, str]:
     """utter_emergency per language — the same words Rasa sends, so /emergency works without Rasa."""
-    responses = _core_responses()
-    answers: Dict[str, str] = {}
-    for variant in responses["utter_emergency"]:
-        conditions = variant.get("condition") or []
-        language = next((c["value"] for c in conditions if c.get("name") == "language"), "en")
-        answers.setdefault(language, variant["text"])
-    return answers
+    return gsdoa_content.response_texts("utter_emergency")
 
 
 def emergency_answer(language: str = "en") -> str:
-    answers = emergency_answers()
-    return answers.get(language) or answers["en"]
-
-
-@functools.lru_cache(maxsize=None)
-def _emergency_first_lines() -> frozenset:
-    return frozenset(answer.splitlines()[0].strip() for answer in emergency_answers().values())
-
-
-def is_emergency_answer(reply: str) -> bool:
-    """True when a Rasa reply is the emergency answer (it then gets the overdose-response card)."""
-    return reply.strip().splitlines()[0].strip() in _emergency_first_lines() if reply.strip() else False
+    return gsdoa_content.in_language(emergency_answers(), language)
 
 
 @functools.lru_cache(maxsize=None)
 def _check_start_lines() -> frozenset:
     """First lines of the "Am I protected?" check's intro and first question, in every language."""
-    responses = _core_responses()
+    responses = gsdoa_content.responses()
     return frozenset(variant["text"].strip().splitlines()[0].strip()
                      for name in ("utter_check_intro", "utter_ask_gs_involved") for variant in responses[name])
 

@@ -13,8 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-MAX_MESSAGE_CHARS = 4096       # Telegram's limit for one text message
-CHUNK_CHARS = 4000             # what we put in one message (room for the escaping Telegram counts after parsing)
+# Telegram takes at most 4,096 characters in one text message; we put this many (room for the escaping Telegram
+# counts after parsing).
+CHUNK_CHARS = 4000
 MAX_CALLBACK_BYTES = 64        # Telegram's limit for callback_data
 MAX_BUTTON_TITLE = 60
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
@@ -58,10 +59,23 @@ def split_text(text: str, limit: int = CHUNK_CHARS) -> List[str]:
     return pieces
 
 
+def requested_cards(messages: List[Dict[str, Any]]) -> List[str]:
+    """The cards a reply asks for, once each in order: a response's `custom: {card: <name>}` (Rasa's REST channel
+    sends it as a message of its own, after the response's text)."""
+    names: List[str] = []
+    for message in messages:
+        custom = message.get("custom")
+        name = custom.get("card") if isinstance(custom, dict) else None
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return names
+
+
 def plan_replies(messages: List[Dict[str, Any]]) -> List[Outgoing]:
     """Rasa messages -> Telegram messages. Consecutive texts are merged into one bubble (Telegram limits a chat
     to about one message a second), buttons stay with the text they came with, images become photos,
-    long texts are split (buttons go on the last piece)."""
+    long texts are split (buttons go on the last piece). `custom` payloads are instructions to the bridge
+    (requested_cards), never text: they are not sent."""
     planned: List[Outgoing] = []
     pending: List[str] = []
 

@@ -9,14 +9,16 @@ import re
 import pytest
 
 from actions.content import readable_date, source_as_of, sources
-from actions.directory import (PROVINCES, REQUIRED_KINDS, coverage_report, directory, entries, format_entry,
-                               validate)
+from actions.directory import directory, entries, format_entry
+from gsdoa_content import provinces
+from ops.directory_checks import REQUIRED_KINDS, coverage_report, validate
 from tests.support.repo import ROOT
 
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 # Phone-like strings in free text: 10/11-digit numbers (with or without parentheses) and letter numbers.
 PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:1-)?\(?\d{3}\)?[- ]\d{3}-\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
 URL_IN_TEXT = re.compile(r"https?://[^\s)\"']+")
+PROVINCES = provinces()  # data/jurisdictions.yml
 
 
 def real_entries():

@@ -5,7 +5,8 @@ import pytest
 
 from actions.content import is_french_page
 from actions.resources import (ActionLocalResources, ActionPlaceAnswer, local_reply, pending_kinds,
-                               province_buttons, province_names)
+                               province_buttons)
+from gsdoa_content import province_name, provinces
 from tests.support.trackers import make_tracker, user_event
 
 NS = [{"entity": "city", "value": "Dartmouth"}, {"entity": "province", "value": "NS"}]
@@ -18,17 +19,17 @@ async def run(action, events, slots=None):
     return dispatcher.messages, result
 
 
-@pytest.mark.parametrize("province", sorted(province_names()))
+@pytest.mark.parametrize("province", sorted(provinces()))
 def test_every_jurisdiction_has_a_sourced_local_naloxone_answer(province):
     reply = local_reply(["naloxone"], province, None, "en")
-    assert province_names()[province]["name"] in reply
+    assert province_name(province, "en") in reply
     assert "Source: " in reply and "http" in reply and re.search(r"\((source as of|undated source)", reply)
 
 
-@pytest.mark.parametrize("province", sorted(province_names()))
+@pytest.mark.parametrize("province", sorted(provinces()))
 def test_every_jurisdiction_answers_in_french_too(province):
     reply = local_reply(["naloxone", "health_line"], province, None, "fr")
-    assert reply.startswith(f"Pour {province_names()[province].get('name_fr')}")
+    assert reply.startswith(f"Pour {province_name(province, 'fr')}")
     assert "Source\u00a0: " in reply and "Source : " not in reply        # French typography: no break before « : »
     for line in (l for l in reply.splitlines() if l.startswith("Source")):
         url = line.split(" — ")[-1].split(" (source")[0]

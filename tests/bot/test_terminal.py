@@ -12,8 +12,16 @@ def test_render_numbers_the_buttons_of_the_last_message(capsys):
     assert [b["payload"] for b in buttons] == ["/a", "b"]
 
 
+def test_custom_messages_are_not_shown(capsys):
+    """The emergency answer's card marker (`custom`, a message of its own in Rasa's REST reply) is for the Telegram
+    bridge: the terminal shows the text only."""
+    render([{"text": "🚨 Call 911 now."}, {"custom": {"card": "overdose_response"}}])
+    out = capsys.readouterr().out
+    assert "Call 911 now" in out and "overdose_response" not in out and "card" not in out
+
+
 def test_channels_import_neither_rasa_nor_spacy(root):
-    code = ("import sys, bot, bot.terminal, bot.cards, bot.telegram.bridge, bot.telegram.__main__; "
+    code = ("import sys, bot, bot.terminal, bot.cards, bot.telegram.bridge, bot.telegram.__main__, gsdoa_content; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('rasa', 'spacy', 'tensorflow')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)

@@ -2,6 +2,7 @@
 import asyncio
 import logging
 
+from bot.cards import card_content
 from bot.telegram import content
 from tests.support.bridge import TOKEN
 
@@ -47,13 +48,41 @@ async def test_text_is_escaped_and_links_clickable(harness):
     assert '<a href="https://www.canada.ca/x.html">' in text and "&lt;not a tag&gt;" in text
 
 
+# What Rasa 3.6's REST channel returns for utter_emergency (text + `custom: {card: overdose_response}`): the text,
+# then the custom payload as a message of its own.
+RECORDED_EMERGENCY_REPLY = [{"recipient_id": "tg-x", "text": content.emergency_answer("en")},
+                            {"recipient_id": "tg-x", "custom": {"card": "overdose_response"}}]
+
+
 async def test_emergency_reply_from_rasa_gets_the_card(harness):
-    harness.rasa.reply = lambda body: [{"text": content.emergency_answer("en")}]
+    harness.rasa.reply = lambda body: RECORDED_EMERGENCY_REPLY
     await harness.feed(harness.updates.message(CHAT, "my friend is not breathing"))
     sent = harness.telegram.sent(CHAT)
-    assert sent[0].method == "sendMessage" and "911" in sent[0].params["text"].splitlines()[0]
-    assert sent[1].method == "sendPhoto" and sent[1].params["photo"]["bytes"] > 10_000
+    assert [c.method for c in sent] == ["sendMessage", "sendPhoto"]  # the marker itself is never sent as text
+    assert "911" in sent[0].params["text"].splitlines()[0] and "overdose_response" not in sent[0].params["text"]
+    assert sent[1].params["photo"]["bytes"] > 10_000
     assert "911" in sent[1].params["caption"]
+
+
+async def test_the_marker_decides_the_card_not_the_wording(harness):
+    """The emergency answer's words without the marker get no card; the marker after any text gets it (in the
+    user's Telegram language)."""
+    harness.rasa.reply = lambda body: [{"text": content.emergency_answer("en")}]
+    await harness.feed(harness.updates.message(CHAT, "my friend is not breathing"))
+    assert [c.method for c in harness.telegram.sent(CHAT)] == ["sendMessage"]
+    harness.rasa.reply = lambda body: [{"text": "Reworded: phone 911 right away."},
+                                       {"custom": {"card": "overdose_response"}}]
+    await harness.feed(harness.updates.message(CHAT + 1, "mon ami ne respire plus", language="fr"))
+    sent = harness.telegram.sent(CHAT + 1)
+    assert [c.method for c in sent] == ["sendMessage", "sendPhoto"]
+    assert sent[1].params["caption"] == card_content("fr")["caption"]
+
+
+async def test_an_unknown_card_is_not_sent_and_nothing_of_it_shows(harness):
+    harness.rasa.reply = lambda body: [{"text": "Here you go."}, {"custom": {"card": "no_such_card"}}]
+    await harness.feed(harness.updates.message(CHAT, "hi"))
+    sent = harness.telegram.sent(CHAT)
+    assert [(c.method, c.params["text"]) for c in sent] == [("sendMessage", "Here you go.")]
 
 
 async def test_emergency_command_answers_without_rasa(harness):

@@ -10,13 +10,22 @@ def test_emergency_answer_is_rasas_utter_emergency_and_starts_with_911():
     for language in content.LANGUAGES:
         answer = content.emergency_answer(language)
         assert "911" in answer.splitlines()[0]
-        assert content.is_emergency_answer(answer)
     assert "Appelez le 911" in content.emergency_answer("fr")
+    assert content.emergency_answer("de") == content.emergency_answer("en")  # the content package's rule
 
 
-def test_other_replies_are_not_taken_for_the_emergency_answer():
-    assert not content.is_emergency_answer("The Good Samaritan Act protects you. Call 911 in an overdose.")
-    assert not content.is_emergency_answer("")
+def test_every_emergency_answer_carries_the_card_marker():
+    """The bridge sends the card because the response says so (custom: {card: overdose_response}), not because
+    of its wording: every variant of utter_emergency, in every language, carries the marker."""
+    import gsdoa_content
+    from bot.cards import CARD_NAME
+
+    variants = gsdoa_content.responses()["utter_emergency"]
+    assert {gsdoa_content.variant_language(v) for v in variants} == set(content.LANGUAGES)
+    assert all(v.get("custom") == {"card": CARD_NAME} for v in variants)
+    others = [name for name, vs in gsdoa_content.responses().items() if name != "utter_emergency"
+              for v in vs if "card" in (v.get("custom") or {})]
+    assert others == []  # only the emergency answer brings the card
 
 
 @pytest.mark.parametrize("code, expected", [("fr", "fr"), ("fr-CA", "fr"), ("en-US", "en"), (None, "en"), ("de", "en")])
@@ -24,7 +33,7 @@ def test_language_of_telegram_user(code, expected):
     assert content.language_of(code) == expected
 
 
-@pytest.mark.parametrize("name", ["telegram_unreachable", "telegram_start_offline"])
+@pytest.mark.parametrize("name", ["bot_unreachable", "telegram_start_offline"])
 def test_outage_messages_give_911_and_nors_in_both_languages(name):
     for language in content.LANGUAGES:
         message = content.text(name, language)

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+import gsdoa_content
 from bot.telegram import content
 from bot.telegram.bridge import TelegramBridge
 from bot.telegram.limits import ADMIT, QUIET, WARN, ChatRateLimiter
@@ -183,7 +184,7 @@ async def test_if_telegram_cannot_say_who_is_admin_nothing_is_erased_and_the_use
 async def test_the_check_started_in_a_group_suggests_a_private_chat(harness, language):
     intro = {"en": "Let's check your situation with 4 quick questions. Type \"stop\" anytime to leave. This is "
                    "general information, not legal advice.",
-             "fr": content._core_responses()["utter_check_intro"][1]["text"]}[language]
+             "fr": gsdoa_content.response_texts("utter_check_intro")["fr"]}[language]
     harness.rasa.reply = lambda body: [{"text": intro}, {"text": "1/4 — …", "buttons": [
         {"title": "Yes", "payload": "/affirm"}]}]
     await harness.feed(harness.updates.message(GROUP, "@gsdoa_test_bot am i protected", kind="supergroup",

@@ -1,8 +1,11 @@
 """What the bridge turns Rasa replies into, before anything is sent."""
+import pytest
 from hypothesis import given, strategies as st
 
-from bot.telegram.render import (CHUNK_CHARS, MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS, CallbackCodec, button_rows,
-                                 plan_replies, split_text, to_html)
+from bot.telegram.render import (CHUNK_CHARS, MAX_CALLBACK_BYTES, CallbackCodec, button_rows,
+                                 plan_replies, requested_cards, split_text, to_html)
+
+TELEGRAM_MESSAGE_LIMIT = 4096  # Telegram's limit for one text message
 
 
 def test_html_is_escaped_and_links_are_clickable():
@@ -42,6 +45,26 @@ def test_consecutive_texts_merge_and_buttons_stay_with_their_text():
     assert [(p.text, [b["title"] for b in p.buttons]) for p in planned] == [("one\n\ntwo", ["Yes"]), ("three", [])]
 
 
+def test_custom_messages_are_instructions_never_text():
+    """Rasa's REST channel sends a response's `custom` as a message of its own, after the text (recorded from
+    Rasa 3.6: [{text}, {custom}]): the card marker is read, and nothing of it is sent as text."""
+    recorded = [{"recipient_id": "tg-1", "text": "🚨 Call 911 now.\nIn Nunavut (no 911): …"},
+                {"recipient_id": "tg-1", "custom": {"card": "overdose_response"}}]
+    planned = plan_replies(recorded)
+    assert [p.text for p in planned] == ["🚨 Call 911 now.\nIn Nunavut (no 911): …"]
+    assert "overdose_response" not in "".join(p.text for p in planned)
+    assert requested_cards(recorded) == ["overdose_response"]
+
+
+@pytest.mark.parametrize("messages, cards", [
+    ([{"text": "🚨 Call 911 now."}], []),                                     # the words alone decide nothing
+    ([{"custom": {"card": "overdose_response"}}] * 2, ["overdose_response"]),  # once per reply
+    ([{"custom": {"card": 3}}, {"custom": "overdose_response"}, {"custom": None}], []),  # malformed: ignored
+])
+def test_only_a_well_formed_card_marker_requests_a_card(messages, cards):
+    assert requested_cards(messages) == cards
+
+
 def test_images_become_photos_in_order_and_non_web_images_are_dropped():
     planned = plan_replies([{"text": "before"}, {"image": "https://example.org/card.png"},
                             {"image": "file:///etc/passwd"}, {"text": "after"}])
@@ -52,7 +75,7 @@ def test_images_become_photos_in_order_and_non_web_images_are_dropped():
 def test_a_5000_character_reply_is_split_under_telegrams_limit_with_buttons_on_the_last_piece():
     planned = plan_replies([{"text": "word " * 1000, "buttons": [{"title": "More", "payload": "/help"}]}])
     assert len(planned) == 2
-    assert all(len(to_html(p.text)) <= MAX_MESSAGE_CHARS for p in planned)
+    assert all(len(to_html(p.text)) <= TELEGRAM_MESSAGE_LIMIT for p in planned)
     assert not planned[0].buttons and planned[1].buttons
 
 
