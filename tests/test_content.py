@@ -21,7 +21,7 @@ URL = re.compile(r"https?://[^\s)\"']+")
 MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
 EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
 SOURCE_LINE = re.compile(r"\nSource(:|\u00a0:) ")
-from actions.content import FRENCH_PAGE  # noqa: E402  (one definition, used by the bot too)
+from gsdoa_content.sources import FRENCH_PAGE  # noqa: E402  (one definition, used by the bot too)
 
 
 def response_files():
@@ -189,10 +189,34 @@ def test_french_texts_use_non_breaking_spaces():
     assert main(["--check"]) == 0
 
 
+# "I'm a person" in English and French (je suis une personne, un vrai humain, un être humain…), and doses.
+CLAIMS_TO_BE_HUMAN = re.compile(r"\bI(['’]m| am) (a )?(real )?(human|person)\b|"
+                                r"\b(je suis|j['’]suis|chu) (une? )?(vrai(e)? )?(être humain|humaine?|personne)\b", re.I)
+GIVES_DOSES = re.compile(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?|microgrammes?|milligrammes?)\b", re.I)
+
+
 def test_no_text_claims_to_be_human_or_gives_doses():
     for where, text, _ in all_texts():
-        assert not re.search(r"\bI(['’]m| am) (a )?(real )?(human|person)\b", text, re.I), where
-        assert not re.search(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?)\b", text, re.I), where
+        assert not CLAIMS_TO_BE_HUMAN.search(text), where
+        assert not GIVES_DOSES.search(text.replace("\u00a0", " ")), where
+
+
+@pytest.mark.parametrize("claim", ["I'm a real person.", "I am human", "Je suis une vraie personne.",
+                                   "je suis un être humain", "Oui, je suis humaine.", "chu une personne"])
+def test_the_human_claim_scan_catches_english_and_french(claim):
+    assert CLAIMS_TO_BE_HUMAN.search(claim)
+
+
+@pytest.mark.parametrize("honest", ["I'm an automated assistant, not a person.",
+                                    "Je suis un assistant automatisé (pas une personne).",
+                                    "Je ne suis pas une personne.", "Une personne peut vous aider au 811."])
+def test_the_human_claim_scan_lets_the_bots_honest_wording_through(honest):
+    assert not CLAIMS_TO_BE_HUMAN.search(honest)
+
+
+def test_the_dose_scan_catches_french_units_and_non_breaking_spaces():
+    for dose in ("2 mg", "0,4\u00a0mg", "4 milligrammes", "100 microgrammes"):
+        assert GIVES_DOSES.search(dose.replace("\u00a0", " ")), dose
 
 
 def test_unverified_facts_are_flagged_not_stated():
@@ -342,3 +366,94 @@ def test_health_answers_are_at_grade_8_or_below():
     hard = [(r["name"], r["language"], r["reading"]) for r in answers()
             if r["kind"] == "health" and not r["reading"]["meets_target"]]
     assert not hard, hard
+
+
+# ---- French is French: the project's own language detector (gsdoa_nlu/language.py), set up as the NLU sets it up
+PLACEHOLDER = re.compile(r"\{\w*\}")
+FRENCH_EXCEPTIONS = load_yaml("data/review/french_detection.yml")
+
+
+def french_texts():
+    """(where, text) for every French text the bot shows: response variants and their buttons, data/texts.yml
+    (button titles; a list of words is read as one text), the overdose card."""
+    for file, name, variant in all_responses():
+        if is_french(variant):
+            yield f"{file}:{name}", variant["text"]
+            for button in variant.get("buttons") or []:
+                yield f"{file}:{name}:button", button["title"]
+    for name, entry in load_yaml("data/texts.yml")["texts"].items():
+        value = entry.get("fr")
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = " ".join(value)
+        for item in value if isinstance(value, list) else [value]:
+            yield f"texts.yml:{name}", item["title"] if isinstance(item, dict) else item
+    card = load_yaml("data/cards/overdose_response.yml")["card"]["fr"]
+    yield from ((f"card:{field}", card[field]) for field in ("title", "footer", "caption"))
+    for step in card["steps"]:
+        yield "card:step", step["heading"]
+        yield "card:step", step["detail"]
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from gsdoa_nlu.language import LanguageGuess, lingua_detector
+
+    guess = LanguageGuess(load_yaml("data/patterns/language.yml"), lingua_detector())
+    # the detector must be able to say "not French", or the test below proves nothing
+    assert guess.guess("Call 911 now. Give naloxone if you have it and stay with them.") == "en"
+    assert guess.guess("Appelez le 911 maintenant. Donnez de la naloxone et restez avec la personne.") == "fr"
+    return lambda text: guess.guess(PLACEHOLDER.sub(" ", text))  # placeholders are filled at run time
+
+
+def test_every_french_text_is_detected_as_french_or_explained_in_data(detector):
+    """Each French variant, button and text is French by the bot's own detector; the few it can't tell (three words
+    or fewer, a drug's name, a date pattern) are listed with the reason in data/review/french_detection.yml."""
+    explained = {text for group in FRENCH_EXCEPTIONS.values() for text in group["texts"]}
+    texts = list(french_texts())
+    assert len(texts) > 150
+    wrong = [(where, text, detector(text)) for where, text in texts
+             if detector(text) != "fr" and text not in explained]
+    assert not wrong, wrong
+
+
+def test_every_french_detection_exception_is_still_needed_and_its_reason_holds(detector):
+    from gsdoa_nlu.language import SHORT_MESSAGE_WORDS
+
+    shown = {text for _, text in french_texts()}
+    for reason, group in FRENCH_EXCEPTIONS.items():
+        assert group["why"], reason
+        for text in group["texts"]:
+            assert text in shown, (reason, text)               # still a text of the bot
+            assert detector(text) != "fr", (reason, text)      # still not detected: drop it from the list
+            words = re.findall(r"[^\W\d_]+", PLACEHOLDER.sub(" ", text))
+            if reason == "short":
+                assert len(words) <= SHORT_MESSAGE_WORDS, text
+            if reason == "no_words":
+                assert not words, text
+
+
+# ---- Places: one list of provinces and territories (data/jurisdictions.yml), the names the bot writes
+def test_the_province_list_lives_in_data_jurisdictions_and_everything_else_agrees():
+    import gsdoa_content
+
+    codes = gsdoa_content.provinces()
+    assert len(codes) == 13
+    assert tuple(load_yaml("data/patterns/places.yml")["provinces"]) == codes           # the NLU gazetteer
+    assert tuple(load_yaml("domain.yml")["slots"]["province"]["values"]) == codes       # the slot
+    jurisdictions = {e["jurisdiction"] for e in load_yaml("data/resources/directory.yml")["entries"]}
+    assert jurisdictions == {gsdoa_content.NATIONAL, *codes}                              # the directory
+
+
+def test_the_names_the_bot_writes_are_names_the_nlu_recognises():
+    """Display names come from data/jurisdictions.yml; each one is also a name people can type for that place."""
+    import gsdoa_content
+
+    gazetteer = load_yaml("data/patterns/places.yml")
+    for code in gsdoa_content.provinces():
+        info = gazetteer["provinces"][code]
+        typed = {str(a).casefold() for a in [info["name"], info.get("name_fr", ""), *info.get("aliases", [])]}
+        for language in ("en", "fr"):
+            assert gsdoa_content.province_name(code, language).casefold() in typed, (code, language)
+    cities = {c["name"] for c in gazetteer["cities"]}
+    for city in load_yaml("data/jurisdictions.yml").get("cities") or {}:
+        assert city in cities, city
