@@ -19,9 +19,16 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# What the trained model is built from (texts.yml, resources/ and sources.yml are read by actions at run time).
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses data/patterns -name '*.yml') \
-                   $(wildcard gsdoa_nlu/*.py)
+# What the trained model is built from (texts.yml, resources/ and sources.yml are read by actions at run time): the
+# data, and the code that runs at training time — each custom component names the files it reads in its
+# `fingerprint_addon` (gsdoa_nlu/fingerprints.py), so Rasa's cache retrains only the components whose inputs
+# changed. Run-time-only modules (the REST channel, the NLG, the stores) are no training input.
+TRAINING_CODE   := $(addprefix gsdoa_nlu/,classifier.py components.py embeddings.py fingerprints.py nlu_data.py \
+                   patterns.py places.py text.py)
+TRAINING_INPUTS := config.yml domain.yml data/intents.yml \
+                   $(shell find data/nlu data/rules data/responses data/patterns -name '*.yml') $(TRAINING_CODE)
+# Rasa's training cache (one entry per component run, keyed by its fingerprint) lives in the clone, not in ~/.rasa.
+export RASA_CACHE_DIRECTORY := $(CURDIR)/build/rasa-cache
 PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/patterns/legal_situations.yml \
                    gsdoa_nlu/build_spacy.py gsdoa_nlu/patterns.py gsdoa_nlu/spacy_components.py gsdoa_nlu/text.py
 
@@ -47,10 +54,15 @@ $(VENV)/.installed: requirements/lock.txt pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) and install the pinned dependencies
 
+# Rebuilt only when its content version (a hash of PATTERN_INPUTS, gsdoa_nlu/build_spacy.py) differs from the
+# installed one: a touched file or a fresh checkout with the same content rebuilds nothing.
 $(VENV)/.spacy: $(VENV)/.installed $(PATTERN_INPUTS)
 	@mkdir -p build
-	$(PY) -m gsdoa_nlu.build_spacy --out build/spacy > build/.spacy-sdist
-	$(PY) -m pip install --quiet --no-deps --force-reinstall "$$(cat build/.spacy-sdist)"
+	@want=$$($(PY) -m gsdoa_nlu.build_spacy --print-version) && \
+	 have=$$($(PY) -c 'import importlib.metadata as m; print(m.version("en_gsdoa_pipeline"))' 2>/dev/null); \
+	 if [ "$$want" = "$$have" ]; then echo "spaCy pipeline en_gsdoa_pipeline $$have is up to date"; else \
+	   $(PY) -m gsdoa_nlu.build_spacy --out build/spacy > build/.spacy-sdist && \
+	   $(PY) -m pip install --quiet --no-deps --force-reinstall "$$(cat build/.spacy-sdist)"; fi
 	@touch $@
 
 # Browser tests: Debian's chromium (never a downloaded browser) and axe-core from npm (tests/web/package-lock.json).
@@ -68,9 +80,15 @@ browser-tools: build/.browser-tools ## Install chromium (apt) and axe-core (npm)
 spacy: $(VENV)/.spacy ## Build the project's spaCy pipeline (tokenizer, lemmatizer, EntityRuler) and install it
 
 # ---- model ----------------------------------------------------------------------------------------------
+# No --force: Rasa reuses every cached component whose fingerprint is unchanged (an answer's wording retrains only
+# the dialogue policy). The model is written under build/ and renamed over models/ (one filesystem: atomic), so a
+# test or server reading models/ never sees half a file. Validation: `make validate` (stricter: warnings fail),
+# part of `make test`.
 models/$(MODEL_NAME).tar.gz: $(VENV)/.spacy $(TRAINING_INPUTS)
-	$(RASA) train --force --fixed-model-name $(MODEL_NAME) --out models --quiet
-	@touch $@
+	@rm -rf build/train-out && mkdir -p build/train-out models
+	$(RASA) train --skip-validation --fixed-model-name $(MODEL_NAME) --out build/train-out --quiet
+	mv build/train-out/$(MODEL_NAME).tar.gz $@
+	@rm -rf build/train-out
 
 train: models/$(MODEL_NAME).tar.gz ## Train the model when data/, config.yml or domain.yml changed
 

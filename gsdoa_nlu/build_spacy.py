@@ -1,8 +1,9 @@
 """Build the project's own spaCy pipeline and package it, so Rasa can load it by name from any directory.
 
-No model is downloaded: the pipeline is spaCy's blank English tokenizer (plus French elisions) + a lookup lemmatizer (tables
-from the `spacy-lookups-data` package) + the project's normalizer (gsdoa_nlu/spacy_components.py, found through the
-package's `spacy_factories` entry point) + an EntityRuler whose patterns come from data/patterns/*.yml.
+No model is downloaded: the pipeline is spaCy's blank English tokenizer (plus French elisions) + a lookup
+lemmatizer (tables from the `spacy-lookups-data` package) + the project's normalizer (gsdoa_nlu/spacy_components.py,
+found through the package's `spacy_factories` entry point) + an EntityRuler whose patterns come from
+data/patterns/*.yml.
 
     python -m gsdoa_nlu.build_spacy --out build/spacy        # writes the pipeline + an installable sdist
 
@@ -16,8 +17,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import spacy
+from spacy.pipeline import EntityRuler
 
 import gsdoa_nlu.spacy_components  # noqa: F401 - registers the gsdoa_normalizer factory
 from gsdoa_nlu.patterns import load_yaml, place_patterns, term_patterns
@@ -39,10 +42,12 @@ def ruler_patterns(nlp, root: Path) -> list:
 
 
 def content_version(root: Path) -> str:
-    """A version that changes whenever the pattern data or this builder changes (0.1.<hash as int>)."""
+    """A version that changes whenever the pattern data or the code that builds or runs the pipeline changes
+    (0.1.<hash as int>). Rasa fingerprints a spaCy model by its name only: the trained components that read the
+    parse add this version to their fingerprints (gsdoa_nlu/fingerprints.py), so a new pipeline retrains them."""
     digest = hashlib.sha256()
     for rel in [*ENTITY_FILES.values(), "gsdoa_nlu/build_spacy.py", "gsdoa_nlu/patterns.py",
-                "gsdoa_nlu/spacy_components.py"]:
+                "gsdoa_nlu/spacy_components.py", "gsdoa_nlu/text.py"]:
         digest.update((root / rel).read_bytes())
     return f"0.1.{int(digest.hexdigest()[:8], 16)}"
 
@@ -63,7 +68,7 @@ def build(root: Path, out: Path) -> Path:
     add_french_elisions(nlp)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("gsdoa_normalizer")  # gsdoa_nlu/spacy_components.py: lower-case lemmas, NORM for the safety nets
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}))
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data (a local package, no download)
     ruler.add_patterns(ruler_patterns(nlp, root))
     nlp.meta.update(
@@ -95,7 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="repository root (where data/ is)")
     parser.add_argument("--out", default="build/spacy")
+    parser.add_argument("--print-version", action="store_true",
+                        help="only print the version a build would have (`make spacy` rebuilds when it differs)")
     args = parser.parse_args()
+    if args.print_version:
+        print(content_version(Path(args.root).resolve()))
+        return
     sdist = build(Path(args.root).resolve(), Path(args.out).resolve())
     print(sdist)
 

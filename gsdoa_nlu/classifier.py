@@ -46,7 +46,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from gsdoa_nlu.embeddings import EmbeddingCache, embed
+from gsdoa_nlu.embeddings import EmbeddingCache, embed, model_version
+from gsdoa_nlu.fingerprints import digest, sources, spacy_pipeline_version
 from gsdoa_nlu.places import PLACEHOLDER, place_spans
 
 logger = logging.getLogger(__name__)
@@ -122,19 +123,37 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         self._state = state
         self._vectorizers: Dict[str, Any] = {}
 
+    @property
+    def _trained(self) -> Dict[str, Any]:
+        """The trained or loaded model (train() and load() set it before anything predicts)."""
+        if self._state is None:
+            raise RuntimeError("FlatIntentClassifier used before it was trained or loaded")
+        return self._state
+
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "FlatIntentClassifier":
         return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+        """What training runs besides this class (gsdoa_nlu/fingerprints.py): this module's feature functions, the
+        place mask, the embeddings."""
+        return sources(["classifier", "places", "patterns", "embeddings"])
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        # + the spaCy pipeline (its lemmas and place matches are the features) and the sentence encoder's version.
+        return digest(cls.fingerprint_sources(config), [spacy_pipeline_version(), model_version()])
 
     # ---- features ----------------------------------------------------------------------------------------------
     def _features(self, messages: List[Message], vectors: Optional[np.ndarray]) -> sp.csr_matrix:
         words = [masked_tokens(m) for m in messages]
         blocks = []
         for name, inputs in (("words", words), ("chars", [" ".join(w) for w in words])):
-            vectorizer = self._vectorizers.get(name) or _vectorizer(name, self._state["vocabulary"][name])
+            vectorizer = self._vectorizers.get(name) or _vectorizer(name, self._trained["vocabulary"][name])
             self._vectorizers[name] = vectorizer
-            blocks.append(_tfidf(vectorizer.transform(inputs), self._state["idf"][name]))
+            blocks.append(_tfidf(vectorizer.transform(inputs), self._trained["idf"][name]))
         if vectors is not None:
             blocks.append(sp.csr_matrix(vectors * float(self._config["dense_weight"])))
         return sp.hstack(blocks).tocsr()
@@ -194,7 +213,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def _persist(self) -> None:
-        state = self._state
+        state = self._trained
         with self._model_storage.write_to(self._resource) as directory:
             np.savez_compressed(directory / "model.npz", coef=state["coef"], intercept=state["intercept"],
                                 idf_words=state["idf"]["words"], idf_chars=state["idf"]["chars"])
@@ -218,7 +237,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
 
     # ---- prediction --------------------------------------------------------------------------------------------
     def probabilities(self, messages: List[Message], vectors: Optional[np.ndarray]) -> np.ndarray:
-        state = self._state
+        state = self._trained
         scores = self._features(messages, vectors) @ state["coef"].T + state["intercept"]
         return _softmax(np.asarray(scores) * float(state["temperature"]))
 
@@ -226,7 +245,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         """How many of each message's words (lemmas, places masked) occur in the training data. A message with
         none ("xqzv plorbt", a typo'd single word) has only character n-grams and an embedding to go on, which
         happily pick some answer with confidence: its confidence is capped so the fallback asks instead."""
-        vectorizer = self._vectorizers.get("words") or _vectorizer("words", self._state["vocabulary"]["words"])
+        vectorizer = self._vectorizers.get("words") or _vectorizer("words", self._trained["vocabulary"]["words"])
         self._vectorizers["words"] = vectorizer
         words = [[w for w in masked_tokens(m) if any(c.isalnum() for c in w)] for m in messages]
         return np.asarray(vectorizer.transform(words).sum(axis=1)).ravel()
@@ -248,7 +267,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         vectors = self._embeddings(messages)
         known = self.known_words(messages)
         cap = self._config.get("unknown_words_confidence")
-        for index, (message, probabilities) in enumerate(zip(messages, self.probabilities(messages, vectors))):
+        for index, (message, probabilities) in enumerate(zip(messages, self.probabilities(messages, vectors), strict=True)):
             if vectors is not None:
                 message.set(EMBEDDING_KEY, vectors[index])
             if cap is not None and known[index] == 0 and probabilities.max() > float(cap):

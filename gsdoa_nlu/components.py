@@ -45,10 +45,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from gsdoa_nlu.language import LanguageGuess, lingua_detector
 from gsdoa_nlu.classifier import EMBEDDING_KEY
 from gsdoa_nlu.embeddings import EmbeddingCache
+from gsdoa_nlu.fingerprints import digest, sources, spacy_pipeline_version
 from gsdoa_nlu.patterns import (CONTEXT_PREFIX, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
                                 split_entity_id)
 from gsdoa_nlu.places import LABELS, trusted_matches
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
+import gsdoa_nlu.nlu_data  # noqa: F401 - answer texts are no NLU training input (see the module)
 
 EMERGENCY_INTENT = "emergency"
 CRISIS_INTENT = "suicidal"
@@ -87,6 +89,16 @@ class MessageSanitizer(GraphComponent):
                execution_context: ExecutionContext) -> "MessageSanitizer":
         return cls(config)
 
+    @classmethod
+    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+        """What its output on the training data depends on besides its class and config (gsdoa_nlu/fingerprints.py):
+        the cleaning functions. Not the rest of this module: editing a net must not re-parse the training data."""
+        return sources(["text"])
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return digest(cls.fingerprint_sources(config), [FULL_TEXT_KEY])
+
     def _clean(self, message: Message) -> None:
         raw = message.get(TEXT)
         if raw is None:
@@ -119,6 +131,14 @@ class GazetteerAnnotator(GraphComponent):
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "GazetteerAnnotator":
         return cls()
+
+    @classmethod
+    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+        return sources(["components", "places", "patterns", "text"])
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return digest(cls.fingerprint_sources(config), [spacy_pipeline_version()])
 
     def entities(self, doc, text: str) -> List[Dict[str, Any]]:
         found = []
@@ -169,6 +189,20 @@ class _PersistedConfigComponent(GraphComponent):
     def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
         raise NotImplementedError
 
+    # The data files named in the config (`DATA_FILE_KEYS`) and the project modules `_read_source` runs are read at
+    # training time: Rasa's cache must retrain the component when they change, and only then.
+    DATA_FILE_KEYS: Tuple[str, ...] = ()
+    MODULES: Tuple[str, ...] = ("components",)
+
+    @classmethod
+    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+        config = {**cls.get_default_config(), **config}
+        return sources(cls.MODULES, [config.get(key) for key in cls.DATA_FILE_KEYS])
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return digest(cls.fingerprint_sources(config))
+
     def train(self, training_data: TrainingData) -> Resource:
         self._data = self._read_source(training_data)
         with self._model_storage.write_to(self._resource) as directory:
@@ -201,6 +235,7 @@ class LanguageDecider(_PersistedConfigComponent):
     A message that is only a request for the other language becomes the `set_language` intent."""
 
     REQUEST_MAX_WORDS = 8
+    DATA_FILE_KEYS = ("vocabulary",)
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -286,6 +321,14 @@ class SafetyNets(_PersistedConfigComponent):
                 "catalogue": "data/intents.yml", "semantic_threshold": None,
                 "embedding_cache": "build/embedding-cache"}
 
+    DATA_FILE_KEYS = ("patterns", "distress", "catalogue")
+    MODULES = ("components", "patterns", "text", "embeddings")
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        # + the spaCy pipeline: training checks every pattern against its vocabulary and tokenizer.
+        return digest(cls.fingerprint_sources(config), [spacy_pipeline_version()])
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._matchers: Dict[str, Any] = {}
@@ -324,7 +367,8 @@ class SafetyNets(_PersistedConfigComponent):
         return {group: [compile_matcher_pattern(t, sets) for t in texts]
                 for group, texts in (spec.get(section) or {}).items()}
 
-    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+    # Rasa 3.6 passes train() the spaCy model by keyword, a need declared in this signature.
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:  # type: ignore[override]
         resource = super().train(training_data)
         self._matchers = {}
         for name in ("emergency", "kinds", "distress", "audiences"):
@@ -349,8 +393,9 @@ class SafetyNets(_PersistedConfigComponent):
         return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
 
     def _exemplar_matrix(self) -> Optional[np.ndarray]:
-        if self._exemplars is None and (self._data or {}).get("exemplars"):
-            self._exemplars = np.asarray(self._data["exemplars"], dtype=np.float32)
+        exemplars = (self._data or {}).get("exemplars")
+        if self._exemplars is None and exemplars:
+            self._exemplars = np.asarray(exemplars, dtype=np.float32)
         return self._exemplars
 
     NOW_WINDOW = 10  # tokens between a "now" word and the words it vouches for
