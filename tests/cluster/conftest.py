@@ -1,70 +1,11 @@
 """A real cluster for the reliability, security and fuzz tests: Redis + 2 Rasa servers + the action server
-behind nginx, on loopback (ops/cluster.py), started once per test session."""
+behind nginx, on loopback (ops/cluster.py), started once per test session (helpers: tests/support/cluster.py)."""
 from __future__ import annotations
-
-import uuid
-from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Set
 
 import pytest
 
-from bot import rest_client
-from bot.rest_client import post_json as post  # (status, reply), unchecked: the tests send bad input too
-from bot.rest_client import texts as text_of
 from ops.cluster import Cluster
-from tests.support.repo import ROOT
-
-MODEL = ROOT / "models" / "gsdoa.tar.gz"
-ALLOWED_ORIGIN = "https://harmreduction.example"
-__all__ = ["ALLOWED_ORIGIN", "MODEL", "Conversation", "files_containing", "marker", "post", "text_of"]
-
-
-# Every sender id and marker word the cluster tests used in this session: the log test
-# (tests/cluster/test_logs.py, run last) checks that none of them reached any log file.
-SENDERS: Set[str] = set()
-MARKERS: Set[str] = set()
-
-
-def marker() -> str:
-    """A word nobody else sends ("mk" + 12 hex digits), remembered for the log test."""
-    word = "mk" + uuid.uuid4().hex[:12]
-    MARKERS.add(word)
-    return word
-
-
-def files_under(*roots: Optional[Path]) -> Iterator[Path]:
-    """Every regular file under the given directories (recursively; missing roots are skipped)."""
-    for root in roots:
-        if root is not None and root.exists():
-            yield from (path for path in sorted(root.rglob("*")) if path.is_file() and not path.is_symlink())
-
-
-def files_containing(words: Iterable[str], *roots: Optional[Path]) -> Dict[str, List[str]]:
-    """{word: [files whose bytes contain it (case-insensitive, binary-safe)]} for the words found anywhere."""
-    words = [w for w in words if w]
-    found: Dict[str, List[str]] = {}
-    for path in files_under(*roots):
-        try:
-            data = path.read_bytes().lower()
-        except OSError:
-            continue
-        for word in words:
-            if word.lower().encode("utf-8") in data:
-                found.setdefault(word, []).append(str(path))
-    return found
-
-
-class Conversation:
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-        self.sender = "cl-" + uuid.uuid4().hex[:12]
-        SENDERS.add(self.sender)
-
-    def say(self, message: str, url: Optional[str] = None) -> str:
-        return text_of(rest_client.send(url or self.cluster.rest_url, self.sender, message, timeout=60))
-
-    def forget(self) -> bool:
-        return rest_client.forget(self.cluster.rest_url, self.sender)
+from tests.support.cluster import ALLOWED_ORIGIN, MODEL
 
 
 def pytest_collection_modifyitems(session, config, items):

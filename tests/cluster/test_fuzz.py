@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cluster.conftest import Conversation, post
+from tests.support.cluster import Conversation, post
 
 pytestmark = pytest.mark.cluster
 FUZZ = settings(max_examples=350, deadline=None, derandomize=True,

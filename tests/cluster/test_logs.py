@@ -9,7 +9,7 @@ import pytest
 
 from ops.cluster import LOG_DIR
 from ops.supervisor import wait_until
-from tests.cluster.conftest import MARKERS, SENDERS, Conversation, files_containing, marker, post
+from tests.support.cluster import MARKERS, SENDERS, Conversation, files_containing, marker, post
 
 pytestmark = pytest.mark.cluster
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from ops.supervisor import wait_until
-from tests.cluster.conftest import Conversation, post, text_of
+from tests.support.cluster import Conversation, post, text_of
 
 pytestmark = pytest.mark.cluster
 NINE_ONE_ONE = re.compile(r"(?<!\d)9[- .]?1[- .]?1(?!\d)")

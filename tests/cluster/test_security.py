@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from tests.cluster.conftest import ALLOWED_ORIGIN, Conversation, post
+from tests.support.cluster import ALLOWED_ORIGIN, Conversation, post
 
 pytestmark = pytest.mark.cluster
 

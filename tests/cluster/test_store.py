@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ops.cluster import Cluster
-from tests.cluster.conftest import ALLOWED_ORIGIN, MODEL, Conversation, files_containing, marker, post
+from tests.support.cluster import ALLOWED_ORIGIN, MODEL, Conversation, files_containing, marker, post
 
 pytestmark = pytest.mark.cluster
 SHORT_EXPIRY = 8  # seconds, for the expiry test's own cluster

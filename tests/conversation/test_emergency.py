@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conversation.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.repo import read_lines
 
 pytestmark = pytest.mark.servers

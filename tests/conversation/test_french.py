@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.conversation.conftest import Chat
 from tests.conversation.test_emergency import assert_911_first
+from tests.support.chat import Chat
 from tests.support.repo import load_yaml, read_lines
 
 pytestmark = pytest.mark.servers

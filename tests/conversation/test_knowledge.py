@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conversation.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.repo import load_yaml
 
 pytestmark = pytest.mark.servers

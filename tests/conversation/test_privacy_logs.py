@@ -14,7 +14,7 @@ import zlib
 
 import pytest
 
-from tests.conversation.conftest import Chat, reply_text
+from tests.support.chat import Chat, reply_text
 from tests.support.repo import ROOT
 
 pytestmark = pytest.mark.servers

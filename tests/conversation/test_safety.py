@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conversation.conftest import Chat, reply_text
+from tests.support.chat import Chat, reply_text
 
 pytestmark = pytest.mark.servers
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tests.conversation.conftest import Chat, reply_text
 from tests.conversation.test_emergency import NINE_ONE_ONE, assert_911_first
+from tests.support.chat import Chat, reply_text
 from tests.support.repo import read_lines
 
 pytestmark = pytest.mark.servers

@@ -11,26 +11,13 @@ import pytest
 
 from bot.web import server as web
 from ops.services import BotServices, free_port, web_origins
-from tests.support.browser import EXIT_URL
+from tests.support.browser import EXIT_URL, Site
 from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
-
-
-class Site:
-    def __init__(self, services: BotServices, demo_port: int, embed_port: int, other_port: int) -> None:
-        self.services = services
-        self.demo = f"http://localhost:{demo_port}"
-        self.embed = f"http://127.0.0.1:{embed_port}"
-        self.other = f"http://127.0.0.1:{other_port}"  # the same community page on an origin NOT allowed
-
-    def embed_page(self, widget: str | None = None, host: str | None = None, extra: str = "") -> str:
-        """The cross-origin community page (`host`, default the allowed embed origin) with the widget's loader from
-        `widget` (default the demo origin, i.e. the bot's web origin)."""
-        return f"{host or self.embed}/?widget={widget or self.demo}/widget/{extra}"
 
 
 @pytest.fixture(scope="session")
