@@ -16,7 +16,8 @@ from tests.support.repo import ROOT, load_yaml
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 FACT_DIGITS = re.sub(r"\D", "", FACTS)
 SOURCES = load_yaml("data/sources.yml")["sources"]
-PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
+PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|"
+                   r"(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
 URL = re.compile(r"https?://[^\s)\"']+")
 MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
 EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
@@ -115,9 +116,13 @@ def is_french(variant):
     return any(c.get("name") == "language" and c.get("value") == "fr" for c in variant.get("condition") or [])
 
 
+def emergency_variants(language):
+    return [v for _, name, v in all_responses() if name == "utter_emergency" and is_french(v) == (language == "fr")]
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_emergency_answer_fits_a_phone_screen_with_911_alone_first_and_the_nunavut_line(language):
-    (variant,) = [v for _, name, v in all_responses() if name == "utter_emergency" and is_french(v) == (language == "fr")]
+    (variant,) = emergency_variants(language)
     text = variant["text"]
     assert len(text) <= EMERGENCY_MAX_CHARS, len(text)
     assert re.fullmatch(r"🚨 (Call 911 now|Appelez le 911 maintenant)\.", text.splitlines()[0]), text.splitlines()[0]
@@ -128,7 +133,7 @@ def test_the_emergency_answer_fits_a_phone_screen_with_911_alone_first_and_the_n
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_emergency_answer_says_to_give_naloxone_whatever_was_taken(language):
     """The same meaning in both languages: naloxone even when the drug wasn't an opioid (fentanyl is mixed in)."""
-    (variant,) = [v for _, name, v in all_responses() if name == "utter_emergency" and is_french(v) == (language == "fr")]
+    (variant,) = emergency_variants(language)
     step = next(line for line in variant["text"].splitlines() if re.search("naloxone", line, re.I))
     assert re.search(r"whatever they took|quoi que la personne ait pris", step), step
     assert "fentanyl" in step
@@ -190,8 +195,9 @@ def test_french_texts_use_non_breaking_spaces():
 
 
 # "I'm a person" in English and French (je suis une personne, un vrai humain, un être humain…), and doses.
-CLAIMS_TO_BE_HUMAN = re.compile(r"\bI(['’]m| am) (a )?(real )?(human|person)\b|"
-                                r"\b(je suis|j['’]suis|chu) (une? )?(vrai(e)? )?(être humain|humaine?|personne)\b", re.I)
+CLAIMS_TO_BE_HUMAN = re.compile(
+    r"\bI(['’]m| am) (a )?(real )?(human|person)\b|"
+    r"\b(je suis|j['’]suis|chu) (une? )?(vrai(e)? )?(être humain|humaine?|personne)\b", re.I)
 GIVES_DOSES = re.compile(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?|microgrammes?|milligrammes?)\b", re.I)
 
 

@@ -4,8 +4,7 @@ import re
 import pytest
 
 from actions.content import is_french_page
-from actions.resources import (ActionLocalResources, ActionPlaceAnswer, local_reply, pending_kinds,
-                               province_buttons)
+from actions.resources import ActionLocalResources, ActionPlaceAnswer, local_reply, pending_kinds, province_buttons
 from gsdoa_content import province_name, provinces
 from tests.support.trackers import make_tracker, user_event
 
