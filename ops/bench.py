@@ -52,6 +52,8 @@ DEFAULT_CONFIG = {"recipe": "default.v1", "language": "en", "assistant_id": "ben
 # ≤ 2 min on 2 cores, cold start ≤ 30 s, RSS ≤ 1.5 GiB, macro-F1 ≥ 0.96 on held-out and fresh, recall 100 %.
 TARGETS = {"emergency_recall": 1.0, "macro_f1": 0.96, "p50_ratio": 1.0, "throughput_ratio": 1.5, "rss_mib": 1536,
            "cold_start_s": 30, "train_s": 120}
+PERCENTILES = ("Every p50/p95/p99 on this page, in every section, is computed one way (ops/stats.py): linear "
+               "interpolation between the two nearest ranks (numpy's default; p50 is the median).")
 NINE_ONE_ONE = re.compile(r"(?<!\d)9[- .]?1[- .]?1(?!\d)")
 
 
@@ -289,7 +291,7 @@ def main() -> int:
               f"Python {platform.python_version()}. Both configs trained on the same data (data/), measured in the "
               f"same run; splits: " + ", ".join(str(p.relative_to(ROOT)) for p in SPLITS.values()) + "; frozen safety "
               f"sets: tests/frozen/ (never tuned on); "
-              f"emergencies: {EMERGENCIES.relative_to(ROOT)}, {EMERGENCIES_FR.relative_to(ROOT)}.{reused}\n\n")
+              f"emergencies: {EMERGENCIES.relative_to(ROOT)}, {EMERGENCIES_FR.relative_to(ROOT)}. {PERCENTILES}{reused}\n\n")
     body = (table(results) + "\n\nTargets (our config):\n" + "\n".join(verdicts(results)) + "\n"
             + "\n## Language detection (per message, gsdoa_nlu/language.py: word lists + lingua)\n\n"
             + language_table(detection) + "\n")
