@@ -34,7 +34,7 @@ PATTERN_INPUTS  := data/patterns/places.yml data/patterns/substances.yml data/pa
 
 .PHONY: help install spacy train run shell test test-fast validate test-unit test-stories test-nlu \
         test-conversations test-browser browser-tools cluster-tools run-cluster test-cluster button-labels audit eval bench bench-cluster bench-telegram resources-report review-pack readability lock clean \
-        deploy-tools test-deploy tools-lock check
+        deploy-tools test-deploy tools-lock check format
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -106,6 +106,10 @@ check: $(VENV)/.installed $(TOOLS_VENV)/.installed ## Lint + format check (ruff)
 	$(TOOLS_VENV)/bin/ruff check --quiet .
 	$(TOOLS_VENV)/bin/ruff format --check --quiet .
 	$(PY) -m mypy
+
+format: $(TOOLS_VENV)/.installed ## Rewrite our Python in the checked style (ruff's safe fixes, then ruff format)
+	$(TOOLS_VENV)/bin/ruff check --fix --exit-zero --quiet .
+	$(TOOLS_VENV)/bin/ruff format --quiet .
 
 validate: $(VENV)/.installed ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
