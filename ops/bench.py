@@ -12,6 +12,7 @@ first line has 911); REST reply latency p50/p95 with 1 and with 20 concurrent us
 users, Rasa server RSS, and cold start (process start -> REST channel answers).
 Takes about 75 minutes on 2 cores, most of it training the default config.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import yaml
 
@@ -38,35 +39,75 @@ from ops.stats import rate, summary
 
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
 HELD_OUT_FR = ROOT / "tests" / "nlu" / "heldout_fr.yml"
-SPLITS = {"": HELD_OUT, "_fr": HELD_OUT_FR, "_fresh_en": ROOT / "tests" / "nlu" / "fresh_en.yml",
-          "_fresh_fr": ROOT / "tests" / "nlu" / "fresh_fr.yml"}
-FROZEN = {"frozen_emergency_en": ("emergency_en.txt", "emergency"), "frozen_emergency_fr": ("emergency_fr.txt", "emergency"),
-          "frozen_distress_en": ("distress_en.txt", "suicidal"), "frozen_distress_fr": ("distress_fr.txt", "suicidal"),
-          "lookalike_alarms_en": ("lookalikes_en.txt", "emergency"),
-          "lookalike_alarms_fr": ("lookalikes_fr.txt", "emergency")}
+SPLITS = {
+    "": HELD_OUT,
+    "_fr": HELD_OUT_FR,
+    "_fresh_en": ROOT / "tests" / "nlu" / "fresh_en.yml",
+    "_fresh_fr": ROOT / "tests" / "nlu" / "fresh_fr.yml",
+}
+FROZEN = {
+    "frozen_emergency_en": ("emergency_en.txt", "emergency"),
+    "frozen_emergency_fr": ("emergency_fr.txt", "emergency"),
+    "frozen_distress_en": ("distress_en.txt", "suicidal"),
+    "frozen_distress_fr": ("distress_fr.txt", "suicidal"),
+    "lookalike_alarms_en": ("lookalikes_en.txt", "emergency"),
+    "lookalike_alarms_fr": ("lookalikes_fr.txt", "emergency"),
+}
 EMERGENCIES = ROOT / "tests" / "conversation" / "emergency_phrasings.txt"
 EMERGENCIES_FR = ROOT / "tests" / "conversation" / "emergency_phrasings_fr.txt"
-DEFAULT_CONFIG = {"recipe": "default.v1", "language": "en", "assistant_id": "bench-default",
-                  "pipeline": None, "policies": None}  # empty = Rasa's default (autoconfig), as in `rasa init`
+DEFAULT_CONFIG = {
+    "recipe": "default.v1",
+    "language": "en",
+    "assistant_id": "bench-default",
+    "pipeline": None,
+    "policies": None,
+}  # empty = Rasa's default (autoconfig), as in `rasa init`
 # Issue 13's targets: p50 at 1 user ≤ the default's, messages/s at 20 users ≥ 1.5× the default's, full training
 # ≤ 2 min on 2 cores, cold start ≤ 30 s, RSS ≤ 1.5 GiB, macro-F1 ≥ 0.96 on held-out and fresh, recall 100 %.
-TARGETS = {"emergency_recall": 1.0, "macro_f1": 0.96, "p50_ratio": 1.0, "throughput_ratio": 1.5, "rss_mib": 1536,
-           "cold_start_s": 30, "train_s": 120}
-PERCENTILES = ("Every p50/p95/p99 on this page, in every section, is computed one way (ops/stats.py): linear "
-               "interpolation between the two nearest ranks (numpy's default; p50 is the median).")
+TARGETS = {
+    "emergency_recall": 1.0,
+    "macro_f1": 0.96,
+    "p50_ratio": 1.0,
+    "throughput_ratio": 1.5,
+    "rss_mib": 1536,
+    "cold_start_s": 30,
+    "train_s": 120,
+}
+PERCENTILES = (
+    "Every p50/p95/p99 on this page, in every section, is computed one way (ops/stats.py): linear "
+    "interpolation between the two nearest ranks (numpy's default; p50 is the median)."
+)
 NINE_ONE_ONE = re.compile(r"(?<!\d)9[- .]?1[- .]?1(?!\d)")
 
 
-def train(config: Path, out_name: str) -> Dict[str, Any]:
+def train(config: Path, out_name: str) -> dict[str, Any]:
     out = ROOT / "build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     started, cpu_before = time.monotonic(), _children_cpu()
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--force", "--config", str(config),
-                    "--fixed-model-name", out_name, "--out", str(out), "--quiet"],
-                   cwd=ROOT, check=True, env={**__import__("os").environ, **QUIET_ENV},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {"train_s": time.monotonic() - started, "train_cpu_s": _children_cpu() - cpu_before,
-            "model": str(out / f"{out_name}.tar.gz")}
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--force",
+            "--config",
+            str(config),
+            "--fixed-model-name",
+            out_name,
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**__import__("os").environ, **QUIET_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return {
+        "train_s": time.monotonic() - started,
+        "train_cpu_s": _children_cpu() - cpu_before,
+        "model": str(out / f"{out_name}.tar.gz"),
+    }
 
 
 def _children_cpu() -> float:
@@ -77,8 +118,8 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def latency(url: str, messages: List[str], users: int, per_user: int) -> Dict[str, float]:
-    timings: List[float] = []
+def latency(url: str, messages: list[str], users: int, per_user: int) -> dict[str, float]:
+    timings: list[float] = []
     lock = threading.Lock()
 
     def user(index: int) -> None:
@@ -100,12 +141,12 @@ def latency(url: str, messages: List[str], users: int, per_user: int) -> Dict[st
     return {**summary(timings), "msgs_per_s": rate(len(timings), elapsed)}
 
 
-def phrasings(path: Path) -> List[str]:
+def phrasings(path: Path) -> list[str]:
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def language_detection() -> Dict[str, float]:
+def language_detection() -> dict[str, float]:
     """How the per-message English/French guess (gsdoa_nlu/language.py) does on the held-out splits: share
     right, share left undecided (the conversation keeps its language), share wrong; and time per message."""
     from rasa.shared.nlu.training_data.loading import load_data
@@ -114,7 +155,7 @@ def language_detection() -> Dict[str, float]:
     from gsdoa_nlu.patterns import load_yaml
 
     guess = LanguageGuess(load_yaml(ROOT / "data" / "patterns" / "language.yml"), lingua_detector()).guess
-    result: Dict[str, float] = {}
+    result: dict[str, float] = {}
     for language, path in (("en", HELD_OUT), ("fr", HELD_OUT_FR)):
         texts = [e.get("text") for e in load_data(str(path)).intent_examples]
         start = time.perf_counter()
@@ -127,17 +168,20 @@ def language_detection() -> Dict[str, float]:
     return result
 
 
-def language_table(detection: Dict[str, float]) -> str:
-    lines = ["| Held-out split | Messages | Right | Undecided (keeps language) | Wrong | ms / message |",
-             "|---|---|---|---|---|---|"]
+def language_table(detection: dict[str, float]) -> str:
+    lines = [
+        "| Held-out split | Messages | Right | Undecided (keeps language) | Wrong | ms / message |",
+        "|---|---|---|---|---|---|",
+    ]
     for language, name in (("en", "English"), ("fr", "French")):
-        d = {k[len(language) + 1:]: v for k, v in detection.items() if k.startswith(language + "_")}
-        lines.append(f"| {name} | {d['n']:.0f} | {d['right']:.1%} | {d['undecided']:.1%} | {d['wrong']:.1%} | "
-                     f"{d['ms']:.2f} |")
+        d = {k[len(language) + 1 :]: v for k, v in detection.items() if k.startswith(language + "_")}
+        lines.append(
+            f"| {name} | {d['n']:.0f} | {d['right']:.1%} | {d['undecided']:.1%} | {d['wrong']:.1%} | {d['ms']:.2f} |"
+        )
     return "\n".join(lines)
 
 
-def serve_and_measure(model: str) -> Dict[str, float]:
+def serve_and_measure(model: str) -> dict[str, float]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     messages = [e.get("text") for e in load_data(str(HELD_OUT)).intent_examples]
@@ -161,32 +205,41 @@ def serve_and_measure(model: str) -> Dict[str, float]:
     return result
 
 
-def measure(name: str, config: Path) -> Dict[str, Any]:
+def measure(name: str, config: Path) -> dict[str, Any]:
     print(f"[{name}] training…", flush=True)
     result = train(config, f"bench-{name}")
     print(f"[{name}] trained in {result['train_s']:.0f} s; held-out, fresh and frozen sets…", flush=True)
     result.update(nlu_measures(Path(result["model"])))
-    print(f"[{name}] macro-F1 {result['macro_f1']:.3f} / {result['macro_f1_fr']:.3f} held-out, "
-          f"{result['macro_f1_fresh_en']:.3f} / {result['macro_f1_fresh_fr']:.3f} fresh (EN / FR); serving…", flush=True)
+    print(
+        f"[{name}] macro-F1 {result['macro_f1']:.3f} / {result['macro_f1_fr']:.3f} held-out, "
+        f"{result['macro_f1_fresh_en']:.3f} / {result['macro_f1_fresh_fr']:.3f} fresh (EN / FR); serving…",
+        flush=True,
+    )
     result.update(serve_and_measure(result["model"]))
     return result
 
 
-def nlu_measures(model: Path) -> Dict[str, float]:
+def nlu_measures(model: Path) -> dict[str, float]:
     """Macro-F1 and accuracy on every split, and the frozen safety sets' rates, through the whole NLU pipeline."""
     from ops.nlu_eval import intent_share, load_agent
     from ops.overlap import nlu_examples
 
     agent = load_agent(model)
-    result: Dict[str, float] = {}
+    result: dict[str, float] = {}
     for suffix, path in SPLITS.items():
         report = evaluate_model(model, path, agent)
-        result.update({f"macro_f1{suffix}": report["macro_f1"], f"accuracy{suffix}": report["accuracy"],
-                       f"n{suffix}": report["n"]})
+        result.update(
+            {
+                f"macro_f1{suffix}": report["macro_f1"],
+                f"accuracy{suffix}": report["accuracy"],
+                f"n{suffix}": report["n"],
+            }
+        )
     training = nlu_examples(str(ROOT / "data" / "nlu"))
     for key, (name, intent) in FROZEN.items():
-        share = intent_share(agent, ROOT / "tests" / "frozen" / name, (intent,),
-                             None if key.startswith("lookalike") else training)
+        share = intent_share(
+            agent, ROOT / "tests" / "frozen" / name, (intent,), None if key.startswith("lookalike") else training
+        )
         result[key] = share["share"]
         result[f"{key}_n"] = share["n"]
         if "unseen_share" in share:
@@ -194,7 +247,7 @@ def nlu_measures(model: Path) -> Dict[str, float]:
     return result
 
 
-def table(results: Dict[str, Dict[str, float]]) -> str:
+def table(results: dict[str, dict[str, float]]) -> str:
     ours, default = results.get("ours", {}), results.get("default", {})
     rows = [
         ("Intent macro-F1, English held-out split", "macro_f1", "{:.3f}", f"≥ {TARGETS['macro_f1']}"),
@@ -225,23 +278,32 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
     ]
     lines = ["| Measure | Our config | Rasa default config | Target |", "|---|---|---|---|"]
     for label, key, fmt, target in rows:
-        ours_cell, default_cell = (fmt.format(r[key]) if key in r and r[key] == r[key] else "—" for r in (ours, default))
+        ours_cell, default_cell = (
+            fmt.format(r[key]) if key in r and r[key] == r[key] else "—" for r in (ours, default)
+        )
         lines.append(f"| {label} | {ours_cell} | {default_cell} | {target} |")
     return "\n".join(lines)
 
 
-def verdicts(results: Dict[str, Dict[str, float]]) -> List[str]:
+def verdicts(results: dict[str, dict[str, float]]) -> list[str]:
     ours, default = results["ours"], results.get("default")
+
     def get(key: str) -> float:
         return ours.get(key, float("nan"))
 
     checks = [
-        ("emergency recall over REST 100 % (regression lists, English and French)",
-         min(get("emergency_recall"), get("emergency_recall_fr")) >= TARGETS["emergency_recall"]),
+        (
+            "emergency recall over REST 100 % (regression lists, English and French)",
+            min(get("emergency_recall"), get("emergency_recall_fr")) >= TARGETS["emergency_recall"],
+        ),
         ("frozen emergency and crisis sets 100 %", min(get(k) for k in FROZEN if not k.startswith("lookalike")) >= 1.0),
     ]
-    for suffix, label in (("", "held-out English"), ("_fr", "held-out French"), ("_fresh_en", "fresh English"),
-                          ("_fresh_fr", "fresh French")):
+    for suffix, label in (
+        ("", "held-out English"),
+        ("_fr", "held-out French"),
+        ("_fresh_en", "fresh English"),
+        ("_fresh_fr", "fresh French"),
+    ):
         checks.append((f"macro-F1 ≥ {TARGETS['macro_f1']} ({label})", get(f"macro_f1{suffix}") >= TARGETS["macro_f1"]))
     checks += [
         (f"RSS ≤ {TARGETS['rss_mib']} MiB", get("rss_mib") <= TARGETS["rss_mib"]),
@@ -250,12 +312,16 @@ def verdicts(results: Dict[str, Dict[str, float]]) -> List[str]:
     ]
     if default:
         checks.append(("p50 at 1 user ≤ the default's", get("p50_1_ms") <= TARGETS["p50_ratio"] * default["p50_1_ms"]))
-        checks.append((f"messages/s at 20 users ≥ {TARGETS['throughput_ratio']}× the default's",
-                       get("msgs_per_s") >= TARGETS["throughput_ratio"] * default["msgs_per_s"]))
+        checks.append(
+            (
+                f"messages/s at 20 users ≥ {TARGETS['throughput_ratio']}× the default's",
+                get("msgs_per_s") >= TARGETS["throughput_ratio"] * default["msgs_per_s"],
+            )
+        )
     return [f"- {'met' if ok else 'NOT met'}: {label}" for label, ok in checks]
 
 
-def previous_results(path: Path) -> Dict[str, Dict[str, float]]:
+def previous_results(path: Path) -> dict[str, dict[str, float]]:
     """The raw JSON block of an earlier report (for --reuse-default), or {}."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     match = re.search(r"```json\n(.*?)\n```", text, re.S)
@@ -269,10 +335,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/benchmarks.md")
     parser.add_argument("--skip-default", action="store_true", help="measure our config only (much faster)")
-    parser.add_argument("--reuse-default", action="store_true",
-                        help="measure our config; show the default config's numbers from the previous report")
+    parser.add_argument(
+        "--reuse-default",
+        action="store_true",
+        help="measure our config; show the default config's numbers from the previous report",
+    )
     args = parser.parse_args()
-    results: Dict[str, Dict[str, float]] = {}
+    results: dict[str, dict[str, float]] = {}
     detection = language_detection()
     # Training from cold, as on a fresh clone: no sentence embeddings cached from earlier runs.
     shutil.rmtree(ROOT / "build" / "embedding-cache", ignore_errors=True)
@@ -284,23 +353,41 @@ def main() -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, dir=ROOT / "build") as handle:
             yaml.safe_dump(DEFAULT_CONFIG, handle)
         results["default"] = measure("default", Path(handle.name))
-    reused = ("\n\nThe Rasa default column is copied from the previous full run (`--reuse-default`): it was not "
-              "re-measured today and predates any row it shows as —." if previous_default else "")
-    header = (f"# Benchmarks\n\nGenerated by `make bench` (`python -m ops.bench`) on "
-              f"{datetime.date.today().isoformat()}, {platform.machine()}, {__import__('os').cpu_count()} cores, "
-              f"Python {platform.python_version()}. Both configs trained on the same data (data/), measured in the "
-              f"same run; splits: " + ", ".join(str(p.relative_to(ROOT)) for p in SPLITS.values()) + "; frozen safety "
-              f"sets: tests/frozen/ (never tuned on); "
-              f"emergencies: {EMERGENCIES.relative_to(ROOT)}, {EMERGENCIES_FR.relative_to(ROOT)}. {PERCENTILES}{reused}\n\n")
-    body = (table(results) + "\n\nTargets (our config):\n" + "\n".join(verdicts(results)) + "\n"
-            + "\n## Language detection (per message, gsdoa_nlu/language.py: word lists + lingua)\n\n"
-            + language_table(detection) + "\n")
+    reused = (
+        "\n\nThe Rasa default column is copied from the previous full run (`--reuse-default`): it was not "
+        "re-measured today and predates any row it shows as —."
+        if previous_default
+        else ""
+    )
+    header = (
+        f"# Benchmarks\n\nGenerated by `make bench` (`python -m ops.bench`) on "
+        f"{datetime.date.today().isoformat()}, {platform.machine()}, {__import__('os').cpu_count()} cores, "
+        f"Python {platform.python_version()}. Both configs trained on the same data (data/), measured in the "
+        f"same run; splits: " + ", ".join(str(p.relative_to(ROOT)) for p in SPLITS.values()) + "; frozen safety "
+        f"sets: tests/frozen/ (never tuned on); "
+        f"emergencies: {EMERGENCIES.relative_to(ROOT)}, {EMERGENCIES_FR.relative_to(ROOT)}. {PERCENTILES}{reused}\n\n"
+    )
+    body = (
+        table(results)
+        + "\n\nTargets (our config):\n"
+        + "\n".join(verdicts(results))
+        + "\n"
+        + "\n## Language detection (per message, gsdoa_nlu/language.py: word lists + lingua)\n\n"
+        + language_table(detection)
+        + "\n"
+    )
     results["language_detection"] = detection
-    raw = "\n<details><summary>Raw numbers</summary>\n\n```json\n" + json.dumps(results, indent=1) + "\n```\n</details>\n"
+    raw = (
+        "\n<details><summary>Raw numbers</summary>\n\n```json\n" + json.dumps(results, indent=1) + "\n```\n</details>\n"
+    )
     out = ROOT / args.out
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    kept = "".join("\n" + m.group(0) + "\n" for m in  # the Telegram and cluster sections stay until re-measured
-                   re.finditer(r"<!-- (\w+)-bench:start -->.*?<!-- \1-bench:end -->", old, re.S))
+    kept = "".join(
+        "\n" + m.group(0) + "\n"
+        for m in re.finditer(  # the Telegram and cluster sections stay until re-measured
+            r"<!-- (\w+)-bench:start -->.*?<!-- \1-bench:end -->", old, re.S
+        )
+    )
     out.write_text(header + body + raw + kept, encoding="utf-8")
     print("\n" + table(results) + "\n\n" + "\n".join(verdicts(results)) + "\n\n" + language_table(detection))
     shutil.rmtree(ROOT / "build" / "bench", ignore_errors=True)

@@ -9,6 +9,7 @@ Each simulated user holds its own conversation and sends a mix of questions and 
 "people-paced" (a 4–8 s pause to read and type before each message — still faster than most people).
 The section it writes replaces the previous one in the output file (between the cluster-bench markers).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 from bot import rest_client
 from ops.bench_common import parse_args, peak_rss_mib, publish
@@ -25,13 +26,23 @@ from ops.cluster import Cluster
 from ops.stats import mean, percentile, rate
 
 MARK_START, MARK_END = "<!-- cluster-bench:start -->", "<!-- cluster-bench:end -->"
-SCRIPT = ["can police arrest me if i call 911", "where can i get naloxone", "can you check if i'm protected", "yes",
-          "no", "no", "no", "what are the signs of an overdose", "mon chum respire pu", "what is NORS"]
+SCRIPT = [
+    "can police arrest me if i call 911",
+    "where can i get naloxone",
+    "can you check if i'm protected",
+    "yes",
+    "no",
+    "no",
+    "no",
+    "what are the signs of an overdose",
+    "mon chum respire pu",
+    "what is NORS",
+]
 
 
-def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) -> Dict[str, Any]:
-    timings: List[float] = []
-    errors: List[str] = []
+def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) -> dict[str, Any]:
+    timings: list[float] = []
+    errors: list[str] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -66,63 +77,84 @@ def run_load(url: str, users: int, seconds: float, pause: tuple = (0.0, 0.0)) ->
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
-    return {"messages": len(timings), "errors": len(errors), "error_kinds": sorted(set(errors)),
-            "p50_ms": percentile(timings, 0.5), "p95_ms": percentile(timings, 0.95),
-            "p99_ms": percentile(timings, 0.99), "msgs_per_s": rate(len(timings), wall),
-            "mean_ms": mean(timings)}
+    return {
+        "messages": len(timings),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "p50_ms": percentile(timings, 0.5),
+        "p95_ms": percentile(timings, 0.95),
+        "p99_ms": percentile(timings, 0.99),
+        "msgs_per_s": rate(len(timings), wall),
+        "mean_ms": mean(timings),
+    }
 
 
 PACES = {"back to back": (0.0, 0.0), "people-paced (4–8 s pause)": (4.0, 8.0)}
 
 
-def measure(servers: int, users: int, seconds: float) -> Dict[str, Any]:
+def measure(servers: int, users: int, seconds: float) -> dict[str, Any]:
     print(f"[cluster] {servers} Rasa server(s): starting…", flush=True)
     # per-client rate limit lifted: every simulated user comes from 127.0.0.1
     with Cluster(servers=servers, rate=100_000, burst=100_000) as cluster:
         run_load(cluster.rest_url, users=min(users, 10), seconds=5)  # warm-up
-        result: Dict[str, Any] = {}
+        result: dict[str, Any] = {}
         for pace, pause in PACES.items():
             print(f"[cluster] {servers} server(s), {pace}: {users} users for {seconds:.0f} s…", flush=True)
             result[pace] = run_load(cluster.rest_url, users, seconds, pause)
-        result["rss_mib"] = {name: round(peak_rss_mib(process.pid), 1)
-                             for name, process in cluster.processes.items()}
+        result["rss_mib"] = {name: round(peak_rss_mib(process.pid), 1) for name, process in cluster.processes.items()}
     return result
 
 
-def table(results: Dict[int, Dict[str, Any]], users: int, seconds: float) -> str:
-    lines = ["| Pace | Rasa servers | Messages | Errors | p50 (ms) | p95 (ms) | p99 (ms) | Messages/s |",
-             "|---|---|---|---|---|---|---|---|"]
+def table(results: dict[int, dict[str, Any]], users: int, seconds: float) -> str:
+    lines = [
+        "| Pace | Rasa servers | Messages | Errors | p50 (ms) | p95 (ms) | p99 (ms) | Messages/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for pace in PACES:
         for servers, r in sorted(results.items()):
             p = r[pace]
-            lines.append(f"| {pace} | {servers} | {p['messages']} | {p['errors']} | {p['p50_ms']:.0f} | "
-                         f"{p['p95_ms']:.0f} | {p['p99_ms']:.0f} | {p['msgs_per_s']:.1f} |")
+            lines.append(
+                f"| {pace} | {servers} | {p['messages']} | {p['errors']} | {p['p50_ms']:.0f} | "
+                f"{p['p95_ms']:.0f} | {p['p99_ms']:.0f} | {p['msgs_per_s']:.1f} |"
+            )
     if 1 in results and 2 in results:
         ratio = results[2]["back to back"]["msgs_per_s"] / results[1]["back to back"]["msgs_per_s"]
-        lines.append(f"\nThroughput 2 servers / 1 server (back to back): **{ratio:.2f}×** ({os.cpu_count()} CPU cores "
-                     "shared by every process of the cluster and the load generator). Back to back is above what "
-                     "these cores can serve: nginx answers the excess with the friendly 503 (\"busy, try again\", "
-                     "911, NORS) after 30 s rather than letting queues grow.")
+        lines.append(
+            f"\nThroughput 2 servers / 1 server (back to back): **{ratio:.2f}×** ({os.cpu_count()} CPU cores "
+            "shared by every process of the cluster and the load generator). Back to back is above what "
+            'these cores can serve: nginx answers the excess with the friendly 503 ("busy, try again", '
+            "911, NORS) after 30 s rather than letting queues grow."
+        )
     lines.append("\nPeak memory (RSS, MiB) per process:\n")
     for servers, r in sorted(results.items()):
         memory = ", ".join(f"{name} {mib:.0f}" for name, mib in r["rss_mib"].items())
         lines.append(f"- {servers} server(s): {memory}")
-    kinds = {(servers, pace): r[pace]["error_kinds"] for servers, r in results.items() for pace in PACES
-             if r[pace]["error_kinds"]}
+    kinds = {
+        (servers, pace): r[pace]["error_kinds"]
+        for servers, r in results.items()
+        for pace in PACES
+        if r[pace]["error_kinds"]
+    }
     if kinds:
         lines.append(f"\nError kinds: {kinds}")
     return "\n".join(lines)
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__, argv, users=100, seconds=60.0)
     results = {servers: measure(servers, args.users, args.seconds) for servers in (1, 2)}
-    publish("Load through nginx (cluster)", "bench-cluster",
-            f"{args.users} concurrent simulated users for {args.seconds:.0f} s through nginx to Rasa servers sharing "
-            f"Redis (ops/cluster.py), at two paces: back to back (the next message as soon as the answer arrives) and "
-            f"people-paced (a 4–8 s pause before each message).\n\n{table(results, args.users, args.seconds)}",
-            args.out, MARK_START, MARK_END)
+    publish(
+        "Load through nginx (cluster)",
+        "bench-cluster",
+        f"{args.users} concurrent simulated users for {args.seconds:.0f} s through nginx to Rasa servers sharing "
+        f"Redis (ops/cluster.py), at two paces: back to back (the next message as soon as the answer arrives) and "
+        f"people-paced (a 4–8 s pause before each message).\n\n{table(results, args.users, args.seconds)}",
+        args.out,
+        MARK_START,
+        MARK_END,
+    )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,7 @@
 """What every benchmark shares (ops/bench.py, ops/bench_telegram.py, ops/bench_cluster.py): process memory, waiting
 for a port, where the run happened, and writing a section of docs/benchmarks.md. Figures come from ops/stats.py.
 Dev tooling only: nothing here is imported by the bot at run time."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,6 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import List, Optional
 
 NAN = float("nan")
 
@@ -46,7 +46,7 @@ async def wait_listening(port: int, timeout: float = 30) -> None:
 
 
 def where_measured() -> str:
-    """"Measured <when> on <machine>, <n> CPUs, Python <version>" for a section's first sentence."""
+    """ "Measured <when> on <machine>, <n> CPUs, Python <version>" for a section's first sentence."""
     when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     return f"Measured {when} on {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
@@ -64,7 +64,7 @@ def write_section(out: Path, body: str, start: str, end: str) -> None:
     out.write_text(existing, encoding="utf-8")
 
 
-def parse_args(doc: str, argv: Optional[List[str]], **defaults: float) -> argparse.Namespace:
+def parse_args(doc: str, argv: list[str] | None, **defaults: float) -> argparse.Namespace:
     """A benchmark's command line: --out (the report to write its section into) and one option per default
     (`--name`, typed like its default)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
@@ -74,7 +74,7 @@ def parse_args(doc: str, argv: Optional[List[str]], **defaults: float) -> argpar
     return parser.parse_args(argv)
 
 
-def publish(title: str, target: str, text: str, out: Optional[Path], start: str, end: str) -> str:
+def publish(title: str, target: str, text: str, out: Path | None, start: str, end: str) -> str:
     """A benchmark section ("## title", where and how it was measured, then `text`): printed and, with --out,
     written between its markers. Returns the section."""
     body = f"## {title}\n\n{where_measured()}, with `make bench` (this part alone: `make {target}`). {text}\n"

@@ -6,10 +6,11 @@ largest) and interpolate between the values on either side of it. It is numpy's 
 PERCENTILE.INC and ``statistics.quantiles(method="inclusive")``; p50 is the ordinary median. Empty input gives NaN
 (shown as "—" in the tables) rather than an error, so a run with no successful message still writes its report.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 NAN = float("nan")
 

@@ -7,6 +7,7 @@ between a number and its unit; no space before ? ! ; (so none is added there).
     python -m ops.typography --check     # list French texts in data/ that still have breakable spaces
     python -m ops.typography --fix       # rewrite them in place
 """
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,11 @@ import sys
 
 NBSP = "\u00a0"
 _RULES = [
-    (re.compile(r"[ \t]+:(?=\s|$)"), NBSP + ":"),                       # « Source : » (not https://)
+    (re.compile(r"[ \t]+:(?=\s|$)"), NBSP + ":"),  # « Source : » (not https://)
     (re.compile(r"«[ \t]+"), "«" + NBSP),
     (re.compile(r"[ \t]+»"), NBSP + "»"),
-    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NBSP),                     # 7 146, 53 000
-    (re.compile(r"(?<=\d) (?=(h|%|\$|g|mL|mg|km)(?![\w-]))"), NBSP),    # 24 h, 30 %, 2,5 g
+    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NBSP),  # 7 146, 53 000
+    (re.compile(r"(?<=\d) (?=(h|%|\$|g|mL|mg|km)(?![\w-]))"), NBSP),  # 24 h, 30 %, 2,5 g
 ]
 
 
@@ -64,8 +65,13 @@ def data_files():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "data"
-    return [*sorted((root / "responses").glob("*.yml")), root / "texts.yml", root / "resources" / "directory.yml",
-            root / "privacy.yml", root / "cards" / "overdose_response.yml"]
+    return [
+        *sorted((root / "responses").glob("*.yml")),
+        root / "texts.yml",
+        root / "resources" / "directory.yml",
+        root / "privacy.yml",
+        root / "cards" / "overdose_response.yml",
+    ]
 
 
 def main(argv) -> int:

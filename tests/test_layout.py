@@ -1,5 +1,6 @@
 """Where test code lives: helpers that tests import by name are in tests/support/; conftest.py files define
 fixtures and pytest hooks only, and nothing imports from a conftest.py."""
+
 import ast
 from pathlib import Path
 
@@ -38,17 +39,24 @@ def test_nothing_imports_from_a_conftest():
 def test_conftest_files_define_fixtures_and_hooks_only():
     conftests = [p for p in python_files() if p.name == "conftest.py"]
     assert len(conftests) >= 5
-    found = [f"{p.relative_to(ROOT)}: {node.name}" for p in conftests
-             for node in ast.parse(p.read_text(encoding="utf-8")).body
-             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not is_fixture_or_hook(node)]
+    found = [
+        f"{p.relative_to(ROOT)}: {node.name}"
+        for p in conftests
+        for node in ast.parse(p.read_text(encoding="utf-8")).body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not is_fixture_or_hook(node)
+    ]
     assert not found, f"move these to tests/support/: {found}"
 
 
 def test_the_checks_see_what_they_look_for(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("from tests.web.conftest import AXE\nfrom . import conftest\nimport tests.conftest\n"
-                      "def f():\n    from .conftest import x\n")
+    sample.write_text(
+        "from tests.web.conftest import AXE\nfrom . import conftest\nimport tests.conftest\n"
+        "def f():\n    from .conftest import x\n"
+    )
     assert sorted(conftest_imports(sample)) == [1, 2, 3, 5]
-    module = ast.parse("import pytest\n@pytest.fixture(scope='session')\ndef a(): ...\n"
-                       "def pytest_configure(config): ...\ndef helper(): ...\nclass Thing: ...\n")
+    module = ast.parse(
+        "import pytest\n@pytest.fixture(scope='session')\ndef a(): ...\n"
+        "def pytest_configure(config): ...\ndef helper(): ...\nclass Thing: ...\n"
+    )
     assert [is_fixture_or_hook(n) for n in module.body[1:]] == [True, True, False, False]

@@ -1,6 +1,7 @@
 """Issue 14 on the channel: only the bot's own button payloads reach Rasa as payloads, client metadata is
 allow-listed, "start over" erases the stored conversation, Telegram's sender ids are the bridge's alone.
 No server: the channel's handlers are called with fake requests (tests/conversation checks the same over HTTP)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,14 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from gsdoa_nlu.channels import (BRIDGE_HEADER, PUBLIC_HEADER, SafeRestInput, as_plain_text, clean_metadata,
-                                restarted_since_last_message)
+from gsdoa_nlu.channels import (
+    BRIDGE_HEADER,
+    PUBLIC_HEADER,
+    SafeRestInput,
+    as_plain_text,
+    clean_metadata,
+    restarted_since_last_message,
+)
 from gsdoa_nlu.text import clean_user_text
 from tests.support.channel import FakeRequest
 from tests.support.repo import ROOT
@@ -20,9 +27,14 @@ from tests.support.repo import ROOT
 
 @pytest.fixture
 def channel():
-    return SafeRestInput(max_chars=1000, texts=str(ROOT / "data" / "texts.yml"), domain=str(ROOT / "domain.yml"),
-                         places=str(ROOT / "data" / "patterns" / "places.yml"),
-                         catalogue=str(ROOT / "data" / "intents.yml"), bridge_secret="")
+    return SafeRestInput(
+        max_chars=1000,
+        texts=str(ROOT / "data" / "texts.yml"),
+        domain=str(ROOT / "domain.yml"),
+        places=str(ROOT / "data" / "patterns" / "places.yml"),
+        catalogue=str(ROOT / "data" / "intents.yml"),
+        bridge_secret="",
+    )
 
 
 def offered_payloads() -> set[str]:
@@ -37,10 +49,12 @@ def offered_payloads() -> set[str]:
                         found.add(button["payload"])
     from actions.fallback import EMERGENCY_PAYLOAD
     from actions.resources import province_buttons
+
     found.add(EMERGENCY_PAYLOAD)
     found.update(b["payload"] for b in province_buttons("en"))
-    found.update(['/greet', '/help', '/resources', '/set_language{"language":"en"}',
-                  '/set_language{"language":"fr"}'])  # bot/telegram/bridge.py, bot/web/widget/widget.js
+    found.update(
+        ["/greet", "/help", "/resources", '/set_language{"language":"en"}', '/set_language{"language":"fr"}']
+    )  # bot/telegram/bridge.py, bot/web/widget/widget.js
     return found
 
 
@@ -52,8 +66,9 @@ def test_every_payload_the_bot_offers_is_accepted_as_it_is(channel):
         intent, _, entities = payload.partition("{")
         got_intent, _, got_entities = accepted.partition("{")
         assert got_intent == intent, payload
-        assert json.loads("{" + got_entities if got_entities else "{}") == json.loads("{" + entities if entities
-                                                                                      else "{}"), payload
+        assert json.loads("{" + got_entities if got_entities else "{}") == json.loads(
+            "{" + entities if entities else "{}"
+        ), payload
 
 
 def test_a_payload_survives_the_nlus_second_cleaning(channel):
@@ -63,26 +78,42 @@ def test_a_payload_survives_the_nlus_second_cleaning(channel):
         assert clean_user_text(accepted, None)[0] == accepted
 
 
-@pytest.mark.parametrize("crafted", [
-    "/check_result",                                   # not an intent: can't jump to the verdict
-    "/action_protection_verdict",
-    "/session_start", "/nlu_fallback", "/back",         # Rasa's own intents, never offered
-    "/legal", "/privacy",                               # retrieval intents need the NLU's selection
-    '/greet{"name": "MARKER"}',                        # unknown entity
-    '/affirm{"gs_involved": false}',                   # a slot, not an offered entity
-    '/deny{"gs_warrant": "no"}',                       # the check's entities go with /affirm only
-    '/greet{"gs_conditions": "possession"}',
-    '/affirm{"gs_conditions": "MARKER"}',              # wrong value
-    '/affirm{"gs_warrant": ["unsure", "no"]}',         # lists are not offered
-    '/inform_place{"province": "XX"}',
-    '/inform_place{"city": "MARKER"}',                 # a city must be a gazetteer name
-    '/inform_place{"city": "Vancouver", "province": "ON"}',
-    '/emergency{"emergency_kind": "MARKER"}',
-    '/set_language{"language": "de"}',
-    '/inform_place{"topic": "legal/arrest"}', '/help{"topic_family": "act"}', '/greet{"last_topic": "x"}',
-    '/greet{bad json', '/greet{"a": }', '/greet{}x', '/greet@0.9', '/greet@0.9{"language": "fr"}',
-    "/help my friend took fent, I'm on probation", "//greet", "/ greet", "/GREET", "/greet\n/help",
-])
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "/check_result",  # not an intent: can't jump to the verdict
+        "/action_protection_verdict",
+        "/session_start",
+        "/nlu_fallback",
+        "/back",  # Rasa's own intents, never offered
+        "/legal",
+        "/privacy",  # retrieval intents need the NLU's selection
+        '/greet{"name": "MARKER"}',  # unknown entity
+        '/affirm{"gs_involved": false}',  # a slot, not an offered entity
+        '/deny{"gs_warrant": "no"}',  # the check's entities go with /affirm only
+        '/greet{"gs_conditions": "possession"}',
+        '/affirm{"gs_conditions": "MARKER"}',  # wrong value
+        '/affirm{"gs_warrant": ["unsure", "no"]}',  # lists are not offered
+        '/inform_place{"province": "XX"}',
+        '/inform_place{"city": "MARKER"}',  # a city must be a gazetteer name
+        '/inform_place{"city": "Vancouver", "province": "ON"}',
+        '/emergency{"emergency_kind": "MARKER"}',
+        '/set_language{"language": "de"}',
+        '/inform_place{"topic": "legal/arrest"}',
+        '/help{"topic_family": "act"}',
+        '/greet{"last_topic": "x"}',
+        "/greet{bad json",
+        '/greet{"a": }',
+        "/greet{}x",
+        "/greet@0.9",
+        '/greet@0.9{"language": "fr"}',
+        "/help my friend took fent, I'm on probation",
+        "//greet",
+        "/ greet",
+        "/GREET",
+        "/greet\n/help",
+    ],
+)
 def test_crafted_payloads_become_plain_text_without_the_slash(channel, crafted):
     text, _ = channel.prepare_text(crafted)
     assert not text.startswith("/"), text
@@ -94,16 +125,29 @@ def test_plain_text_is_cleaned_masked_and_stable(channel):
     text, _ = channel.prepare_text("/help my name is Jordan Tremblay, call 613-555-0144 <b>now</b>")
     assert text.startswith("help") and "Jordan" not in text and "613-555-0144" not in text and "<b>" not in text
     # markup or entities that would rebuild a payload when cleaned again can't slip one through
-    for sneaky in ['&amp;lt;b&amp;gt;/affirm{"gs_warrant": "no"}', '<b></b>/affirm{"gs_warrant": "no"}',
-                   '&lt;i&gt;&lt;/i&gt;/check_result', "\u200b/greet{\"name\": \"x\"}"]:
+    for sneaky in [
+        '&amp;lt;b&amp;gt;/affirm{"gs_warrant": "no"}',
+        '<b></b>/affirm{"gs_warrant": "no"}',
+        "&lt;i&gt;&lt;/i&gt;/check_result",
+        '\u200b/greet{"name": "x"}',
+    ]:
         once, _ = channel.prepare_text(sneaky)
         again = clean_user_text(once, None)[0]
         assert not once.startswith("/") and not again.startswith("/"), (sneaky, once, again)
 
 
-@pytest.mark.parametrize("message", [
-    "/help my friend took fent, I'm on probation MARKER", '/greet{"name": "MARKER"}', '/greet{"MARKER',
-    '/inform_place{"city": "MARKER"}', "/MARKER", '/affirm@0.5{"gs_warrant": "MARKER"}', "MARKER"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "/help my friend took fent, I'm on probation MARKER",
+        '/greet{"name": "MARKER"}',
+        '/greet{"MARKER',
+        '/inform_place{"city": "MARKER"}',
+        "/MARKER",
+        '/affirm@0.5{"gs_warrant": "MARKER"}',
+        "MARKER",
+    ],
+)
 def test_rasas_message_parser_never_logs_or_warns_about_what_the_channel_hands_it(channel, message, caplog):
     """What the channel passes on goes through Rasa's RegexMessageHandler (the parser that logs an unknown
     "/…" text at WARNING): nothing is logged or warned on any logger, and no payload value comes through."""
@@ -130,19 +174,29 @@ def test_the_parser_check_can_fail():
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        YAMLStoryReader.unpack_regex_message(Message(data={"text": '/greet{"MARKER'}),
-                                             Domain.load(str(ROOT / "domain.yml")))
-        YAMLStoryReader.unpack_regex_message(Message(data={"text": '/nope_MARKER'}),
-                                             Domain.load(str(ROOT / "domain.yml")))
+        YAMLStoryReader.unpack_regex_message(
+            Message(data={"text": '/greet{"MARKER'}), Domain.load(str(ROOT / "domain.yml"))
+        )
+        YAMLStoryReader.unpack_regex_message(
+            Message(data={"text": "/nope_MARKER"}), Domain.load(str(ROOT / "domain.yml"))
+        )
     assert any("MARKER" in str(w.message) for w in caught)
 
 
 # ---- metadata ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("metadata, kept", [
-    ({"language": "fr-CA"}, {"language": "fr-CA"}),
-    ({"language": "en", "name": "Jordan", "phone": "613-555-0144", "ip": "1.2.3.4"}, {"language": "en"}),
-    ({"language": "Jordan Tremblay 613"}, None), ({"language": 3}, None), ({"userAgent": "x"}, None),
-    ({}, None), (None, None), ("language=fr", None)])
+@pytest.mark.parametrize(
+    "metadata, kept",
+    [
+        ({"language": "fr-CA"}, {"language": "fr-CA"}),
+        ({"language": "en", "name": "Jordan", "phone": "613-555-0144", "ip": "1.2.3.4"}, {"language": "en"}),
+        ({"language": "Jordan Tremblay 613"}, None),
+        ({"language": 3}, None),
+        ({"userAgent": "x"}, None),
+        ({}, None),
+        (None, None),
+        ("language=fr", None),
+    ],
+)
 def test_only_allow_listed_metadata_is_kept(metadata, kept):
     assert clean_metadata(metadata) == kept
 
@@ -162,15 +216,15 @@ async def test_tg_senders_are_refused_on_the_public_path(channel):
     body = {"sender": "tg-0123abcd", "message": "hi"}
     reply = await channel.receive(FakeRequest(body, headers={PUBLIC_HEADER: "1"}), seen)
     assert reply.status == 403 and "Telegram" in json.loads(reply.body)["error"]
-    reply = await channel.receive(FakeRequest({**body, "sender": "TG-0123abcd"}, headers={"x-gsdoa-public": "1"}),
-                                  seen)
+    reply = await channel.receive(FakeRequest({**body, "sender": "TG-0123abcd"}, headers={"x-gsdoa-public": "1"}), seen)
     assert reply.status == 403
     assert seen.messages == []  # nothing reached Rasa
     reply = await channel.forget(FakeRequest(body, headers={PUBLIC_HEADER: "1"}))
     assert reply.status == 403 and json.loads(reply.body)["erased"] is False
     # other senders on the public path, and tg- senders on the private side (the bridge), go through
-    assert (await channel.receive(FakeRequest({**body, "sender": "web-1"}, headers={PUBLIC_HEADER: "1"}),
-                                  seen)).status == 200
+    assert (
+        await channel.receive(FakeRequest({**body, "sender": "web-1"}, headers={PUBLIC_HEADER: "1"}), seen)
+    ).status == 200
     assert (await channel.receive(FakeRequest(body), seen)).status == 200
     assert [m.sender_id for m in seen.messages] == ["web-1", "tg-0123abcd"]
 
@@ -179,8 +233,13 @@ async def test_with_a_shared_secret_tg_senders_need_the_bridge_header(root):
     channel = SafeRestInput(texts=str(root / "data" / "texts.yml"), bridge_secret="s3cret-value")
     seen = Recorder()
     body = {"sender": "tg-0123abcd", "message": "hi"}
-    for headers in [{}, {BRIDGE_HEADER: "wrong"}, {BRIDGE_HEADER: ""}, {BRIDGE_HEADER: "s3cret-valuex"},
-                    {BRIDGE_HEADER: "s3cret-value", PUBLIC_HEADER: "1"}]:
+    for headers in [
+        {},
+        {BRIDGE_HEADER: "wrong"},
+        {BRIDGE_HEADER: ""},
+        {BRIDGE_HEADER: "s3cret-valuex"},
+        {BRIDGE_HEADER: "s3cret-value", PUBLIC_HEADER: "1"},
+    ]:
         assert (await channel.receive(FakeRequest(body, headers=headers), seen)).status == 403, headers
         assert (await channel.forget(FakeRequest(body, headers=headers))).status == 403, headers
     assert seen.messages == []
@@ -202,8 +261,9 @@ def _agent():
     from rasa.shared.core.domain import Domain
 
     inner = InMemoryTrackerStore(Domain.empty())
-    return SimpleNamespace(tracker_store=AwaitableTrackerStore(FailSafeTrackerStore(inner)),
-                           lock_store=InMemoryLockStore()), inner
+    return SimpleNamespace(
+        tracker_store=AwaitableTrackerStore(FailSafeTrackerStore(inner)), lock_store=InMemoryLockStore()
+    ), inner
 
 
 def _fake_rasa(agent):
@@ -212,8 +272,9 @@ def _fake_rasa(agent):
     from rasa.shared.core.trackers import DialogueStateTracker
 
     async def on_new_message(message):
-        tracker = await agent.tracker_store.retrieve(message.sender_id) or \
-            DialogueStateTracker.from_events(message.sender_id, [])
+        tracker = await agent.tracker_store.retrieve(message.sender_id) or DialogueStateTracker.from_events(
+            message.sender_id, []
+        )
         intent = "restart" if message.text == "start over" else "affirm"
         tracker.update(UserUttered(message.text, {"name": intent, "confidence": 1.0}))
         if intent == "restart":
@@ -225,6 +286,7 @@ def _fake_rasa(agent):
             tracker.update(SlotSet("gs_warrant", "yes"))
             await message.output_channel.send_text_message(message.sender_id, "2/4")
         await agent.tracker_store.save(tracker)
+
     return on_new_message
 
 
@@ -253,6 +315,7 @@ async def test_other_messages_keep_the_conversation(channel):
 
 def test_restarted_since_last_message_reads_the_latest_turn():
     from rasa.shared.core.events import BotUttered, Restarted, UserUttered
+
     assert restarted_since_last_message([UserUttered("start over"), BotUttered("ok"), Restarted()])
     assert not restarted_since_last_message([Restarted(), UserUttered("hi"), BotUttered("hello")])
     assert not restarted_since_last_message([])

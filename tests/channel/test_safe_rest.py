@@ -1,4 +1,5 @@
 """SafeRestInput's checks, without a server (the conversation tests exercise it over HTTP)."""
+
 import pytest
 
 from gsdoa_nlu.channels import HARD_CAP_CHARS, BadRequest, SafeRestInput
@@ -11,16 +12,29 @@ def channel(root):
 
 
 def test_valid_request(channel):
-    fields = channel.parse(FakeRequest({"sender": " u1 ", "message": "hi", "metadata": {"language": "fr-CA"},
-                                        "input_channel": "telegram"}))
-    assert fields == {"sender": "u1", "message": "hi", "input_channel": "telegram",
-                      "metadata": {"language": "fr-CA"}}
+    fields = channel.parse(
+        FakeRequest({"sender": " u1 ", "message": "hi", "metadata": {"language": "fr-CA"}, "input_channel": "telegram"})
+    )
+    assert fields == {"sender": "u1", "message": "hi", "input_channel": "telegram", "metadata": {"language": "fr-CA"}}
 
 
-@pytest.mark.parametrize("body", [None, [], "text", 3, {"message": "hi"}, {"sender": "", "message": "hi"},
-                                  {"sender": 5, "message": "hi"}, {"sender": "x" * 129, "message": "hi"},
-                                  {"sender": "u", "message": None}, {"sender": "u", "message": ["hi"]},
-                                  {"sender": "u", "message": {"text": "hi"}}, {"sender": "u"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        "text",
+        3,
+        {"message": "hi"},
+        {"sender": "", "message": "hi"},
+        {"sender": 5, "message": "hi"},
+        {"sender": "x" * 129, "message": "hi"},
+        {"sender": "u", "message": None},
+        {"sender": "u", "message": ["hi"]},
+        {"sender": "u", "message": {"text": "hi"}},
+        {"sender": "u"},
+    ],
+)
 def test_malformed_requests_are_rejected_with_a_reason(channel, body):
     with pytest.raises(BadRequest) as error:
         channel.parse(FakeRequest(body))
@@ -33,8 +47,9 @@ def test_invalid_json(channel):
 
 
 def test_odd_optional_fields_are_dropped(channel):
-    fields = channel.parse(FakeRequest({"sender": "u", "message": "hi", "metadata": "x" * 10,
-                                        "input_channel": "../../etc"}))
+    fields = channel.parse(
+        FakeRequest({"sender": "u", "message": "hi", "metadata": "x" * 10, "input_channel": "../../etc"})
+    )
     assert fields["metadata"] is None and fields["input_channel"] == "rest"
     big = {"k": "v" * 5000}
     assert channel.parse(FakeRequest({"sender": "u", "message": "hi", "metadata": big}))["metadata"] is None
@@ -66,6 +81,7 @@ def test_channel_texts_come_from_data_with_a_safe_last_resort(channel, tmp_path)
 async def _stored_conversation(store, sender):
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
+
     tracker = DialogueStateTracker.from_events(sender, [UserUttered("my name is Sam")])
     await store.save(tracker)
     return store
@@ -74,6 +90,7 @@ async def _stored_conversation(store, sender):
 async def test_erase_deletes_the_conversation_from_rasas_in_memory_store():
     from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore
     from rasa.shared.core.domain import Domain
+
     from gsdoa_nlu.channels import erase_conversation
 
     inner = InMemoryTrackerStore(Domain.empty())
@@ -109,6 +126,7 @@ def test_erase_deletes_the_redis_key():
 
 def test_erase_reports_stores_it_cannot_delete_from():
     from gsdoa_nlu.channels import erase_conversation
+
     assert erase_conversation(object(), "tg-abc") is False
 
 
@@ -121,23 +139,35 @@ def test_channel_texts_in_the_users_language_or_both_when_unknown(channel):
     assert channel.reply_language(None) is None  # unknown: the channel's own reply comes in both languages
 
 
-@pytest.mark.parametrize("metadata, expected", [
-    ({"language": "fr-CA"}, "fr"), ({"language": "FR"}, "fr"), ({"language": "en-US"}, "en"),
-    ({"language": "de"}, None), ({"language": 3}, None), ({}, None), (None, None)])
+@pytest.mark.parametrize(
+    "metadata, expected",
+    [
+        ({"language": "fr-CA"}, "fr"),
+        ({"language": "FR"}, "fr"),
+        ({"language": "en-US"}, "en"),
+        ({"language": "de"}, None),
+        ({"language": 3}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
 def test_channel_language_reads_the_clients_language_code(metadata, expected):
     from gsdoa_nlu.channels import channel_language
 
     assert channel_language(metadata) == expected
 
 
-@pytest.mark.parametrize("text, language, expected", [
-    ("/greet", "fr", '/greet{"language": "fr"}'),
-    ('/inform_place{"province": "QC"}', "fr", '/inform_place{"province": "QC", "language": "fr"}'),
-    ('/set_language{"language": "en"}', "fr", '/set_language{"language": "en"}'),  # an explicit choice wins
-    ("/greet", None, "/greet"),
-    ("bonjour", "fr", "bonjour"),  # text goes through the NLU (LanguageDecider reads the metadata)
-    ("/greet{not json", "fr", "/greet{not json"),
-])
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("/greet", "fr", '/greet{"language": "fr"}'),
+        ('/inform_place{"province": "QC"}', "fr", '/inform_place{"province": "QC", "language": "fr"}'),
+        ('/set_language{"language": "en"}', "fr", '/set_language{"language": "en"}'),  # an explicit choice wins
+        ("/greet", None, "/greet"),
+        ("bonjour", "fr", "bonjour"),  # text goes through the NLU (LanguageDecider reads the metadata)
+        ("/greet{not json", "fr", "/greet{not json"),
+    ],
+)
 def test_button_payloads_carry_the_first_guess_language(text, language, expected):
     from gsdoa_nlu.channels import payload_with_language
 

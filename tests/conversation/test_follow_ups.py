@@ -1,4 +1,5 @@
 """Follow-ups answered about the last topic, and a language switch that repeats the last answer (issue 13, §5)."""
+
 import re
 
 import pytest
@@ -6,19 +7,38 @@ import pytest
 pytestmark = pytest.mark.servers
 
 
-@pytest.mark.parametrize("topic, follow_up, expected", [  # expected: a regular expression
-    pytest.param("where can i get naloxone in manitoba", "is it free?", "(?i)free", id="is_it_free_after_naloxone"),
-    pytest.param("is there someone who can stay on the phone while i use", "what's the number again?",
-                 "1-888-688-6677", id="whats_the_number_again_after_the_overdose_line"),
-    pytest.param("what is the good samaritan drug overdose act", "when did it start?", "May 4, 2017",
-                 id="when_did_it_start_after_the_act"),
-    pytest.param("what is the suicide crisis line", "since when?", "2023", id="when_did_it_start_after_988"),
-    pytest.param("can police arrest me if i call 911 for an overdose", "what about my friend?",
-                 "everyone at the scene", id="what_about_my_friend_after_a_legal_answer"),
-    pytest.param("what does the good samaritan act cover", "what about parole?", "parole",
-                 id="what_about_parole_is_its_own_question"),
-    pytest.param("où trouver de la naloxone", "c'est gratuit?", "gratuite", id="follow_ups_in_french"),
-])
+@pytest.mark.parametrize(
+    "topic, follow_up, expected",
+    [  # expected: a regular expression
+        pytest.param("where can i get naloxone in manitoba", "is it free?", "(?i)free", id="is_it_free_after_naloxone"),
+        pytest.param(
+            "is there someone who can stay on the phone while i use",
+            "what's the number again?",
+            "1-888-688-6677",
+            id="whats_the_number_again_after_the_overdose_line",
+        ),
+        pytest.param(
+            "what is the good samaritan drug overdose act",
+            "when did it start?",
+            "May 4, 2017",
+            id="when_did_it_start_after_the_act",
+        ),
+        pytest.param("what is the suicide crisis line", "since when?", "2023", id="when_did_it_start_after_988"),
+        pytest.param(
+            "can police arrest me if i call 911 for an overdose",
+            "what about my friend?",
+            "everyone at the scene",
+            id="what_about_my_friend_after_a_legal_answer",
+        ),
+        pytest.param(
+            "what does the good samaritan act cover",
+            "what about parole?",
+            "parole",
+            id="what_about_parole_is_its_own_question",
+        ),
+        pytest.param("où trouver de la naloxone", "c'est gratuit?", "gratuite", id="follow_ups_in_french"),
+    ],
+)
 def test_a_follow_up_is_answered_about_the_last_topic(chat, topic, follow_up, expected):
     chat.say(topic)
     reply = chat.say(follow_up)
@@ -31,12 +51,23 @@ def test_more_gives_the_detail_of_the_last_answer(chat):
     assert "Vanscoy" in chat.say("tell me more")
 
 
-@pytest.mark.parametrize("question, switch, expected", [
-    pytest.param("can police arrest me for possession if i call 911", "and in French?",
-                 ("français", "La police ne peut pas vous arrêter"), id="and_in_french"),
-    pytest.param("la police peut-tu m'arrêter si j'appelle le 911", "en anglais svp",
-                 ("English", "Police can't arrest you"), id="en_anglais_switches_back"),
-])
+@pytest.mark.parametrize(
+    "question, switch, expected",
+    [
+        pytest.param(
+            "can police arrest me for possession if i call 911",
+            "and in French?",
+            ("français", "La police ne peut pas vous arrêter"),
+            id="and_in_french",
+        ),
+        pytest.param(
+            "la police peut-tu m'arrêter si j'appelle le 911",
+            "en anglais svp",
+            ("English", "Police can't arrest you"),
+            id="en_anglais_switches_back",
+        ),
+    ],
+)
 def test_asking_for_the_other_language_switches_and_repeats_the_last_answer(chat, question, switch, expected):
     chat.say(question)
     reply = chat.say(switch)

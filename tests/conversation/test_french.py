@@ -1,6 +1,7 @@
 """French over REST with the real servers (issue 6): answers in French, an emergency in French gets 911 in French
 (also with the action server down), switching language mid-check, mixed-language messages and the channel's
 first guess of the language (Telegram's language_code / the page's language, sent as metadata)."""
+
 import re
 
 import pytest

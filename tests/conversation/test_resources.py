@@ -1,5 +1,6 @@
 """Resource questions by place against the real bot: every jurisdiction's naloxone program, 30+ cities (typos
 included) resolved to their province, the province question when no place is given, and places outside Canada."""
+
 import re
 
 import pytest
@@ -18,7 +19,9 @@ def test_naloxone_in_each_jurisdiction_names_its_program(chat, code):
     assert NAMES[code] in reply, reply
     assert case["expect"].lower() in reply.lower(), reply
     # each entry shows the date of its own source, never the day the directory was built
-    assert "Source: " in reply and re.search(r"\((source as of ([A-Z][a-z]+ )?(\d{1,2}, )?\d{4}|undated source)\)", reply)
+    assert "Source: " in reply and re.search(
+        r"\((source as of ([A-Z][a-z]+ )?(\d{1,2}, )?\d{4}|undated source)\)", reply
+    )
     assert "(checked " not in reply
 
 
@@ -40,12 +43,23 @@ def test_no_place_gets_the_question_with_buttons_then_the_answer(chat):
     assert "Manitoba" in follow_up
 
 
-@pytest.mark.parametrize("turns, expected, not_on_first_line", [
-    pytest.param(["where is a supervised consumption site", "im in calgary"], ["Alberta", "Health Canada"], None,
-                 id="typed_place_after_the_question_answers_it"),
-    pytest.param(["where can i get narcan in seattle"], ["Canada", "1-888-688-6677"], "British Columbia",
-                 id="a_place_outside_canada_gets_the_national_lines"),
-])
+@pytest.mark.parametrize(
+    "turns, expected, not_on_first_line",
+    [
+        pytest.param(
+            ["where is a supervised consumption site", "im in calgary"],
+            ["Alberta", "Health Canada"],
+            None,
+            id="typed_place_after_the_question_answers_it",
+        ),
+        pytest.param(
+            ["where can i get narcan in seattle"],
+            ["Canada", "1-888-688-6677"],
+            "British Columbia",
+            id="a_place_outside_canada_gets_the_national_lines",
+        ),
+    ],
+)
 def test_the_place_named_picks_the_resources(chat, turns, expected, not_on_first_line):
     for turn in turns:
         reply = chat.say(turn)

@@ -1,4 +1,5 @@
 """The benchmarks' report formatting on made-up figures (the benchmarks themselves take minutes to hours)."""
+
 from ops import bench, bench_cluster, bench_telegram
 from ops.bench_common import parse_args, publish, write_section
 
@@ -14,9 +15,19 @@ def test_bench_table_shows_both_configs_and_dashes_for_missing():
 
 
 def test_telegram_table():
-    results = {"start_s": 1.234, "rss_idle_mib": 60.2, "rss_peak_mib": 120.7, "direct_p50_ms": 40.4,
-               "direct_p95_ms": 80.6, "bridge_p50_ms": 55.0, "bridge_p95_ms": 99.9, "overhead_p50_ms": 14.6,
-               "overhead_p95_ms": 19.3, "load_messages": 200, "messages_per_s": 21.26}
+    results = {
+        "start_s": 1.234,
+        "rss_idle_mib": 60.2,
+        "rss_peak_mib": 120.7,
+        "direct_p50_ms": 40.4,
+        "direct_p95_ms": 80.6,
+        "bridge_p50_ms": 55.0,
+        "bridge_p95_ms": 99.9,
+        "overhead_p50_ms": 14.6,
+        "overhead_p95_ms": 19.3,
+        "load_messages": 200,
+        "messages_per_s": 21.26,
+    }
     text = bench_telegram.table(results, chats=50, messages=40)
     assert "| 1.23 s | < 2 s ✅ |" in text
     assert "| 60 / 121 MiB | < 100 MiB ❌ |" in text
@@ -26,10 +37,19 @@ def test_telegram_table():
 
 def test_cluster_table_and_ratio():
     def pace(messages, per_s):
-        return {"messages": messages, "errors": 0, "error_kinds": [], "p50_ms": 100.4, "p95_ms": 300.5,
-                "p99_ms": 900.0, "msgs_per_s": per_s}
-    results = {n: {**{p: pace(600 * n, 10.0 * n) for p in bench_cluster.PACES}, "rss_mib": {"nginx": 5.0}}
-               for n in (1, 2)}
+        return {
+            "messages": messages,
+            "errors": 0,
+            "error_kinds": [],
+            "p50_ms": 100.4,
+            "p95_ms": 300.5,
+            "p99_ms": 900.0,
+            "msgs_per_s": per_s,
+        }
+
+    results = {
+        n: {**{p: pace(600 * n, 10.0 * n) for p in bench_cluster.PACES}, "rss_mib": {"nginx": 5.0}} for n in (1, 2)
+    }
     text = bench_cluster.table(results, users=100, seconds=60)
     assert "| back to back | 2 | 1200 | 0 | 100 | 300 | 900 | 20.0 |" in text
     assert "**2.00×**" in text

@@ -1,4 +1,5 @@
 """ops/stats.py: the one definition of the benchmark figures, checked against values worked out by hand."""
+
 import ast
 import math
 import statistics
@@ -11,16 +12,19 @@ from ops.stats import mean, percentile, rate, summary
 OPS = Path(__file__).resolve().parents[2] / "ops"
 
 
-@pytest.mark.parametrize("values, share, expected", [
-    ([1, 2, 3, 4], 0.5, 2.5),            # position 0.5 * 3 = 1.5: halfway between 2 and 3
-    ([1, 2, 3, 4], 0.95, 3.85),          # position 2.85: 3 + 0.85 * (4 - 3)
-    ([4, 1, 3, 2], 0.0, 1),              # unsorted input; the smallest
-    ([4, 1, 3, 2], 1.0, 4),              # the largest
-    ([15, 20, 35, 40, 50], 0.4, 29),     # position 1.6: 20 + 0.6 * 15
-    ([15, 20, 35, 40, 50], 0.95, 48),    # position 3.8: 40 + 0.8 * 10
-    ([15, 20, 35, 40, 50], 0.5, 35),     # odd count: the middle value
-    ([7], 0.99, 7),
-])
+@pytest.mark.parametrize(
+    "values, share, expected",
+    [
+        ([1, 2, 3, 4], 0.5, 2.5),  # position 0.5 * 3 = 1.5: halfway between 2 and 3
+        ([1, 2, 3, 4], 0.95, 3.85),  # position 2.85: 3 + 0.85 * (4 - 3)
+        ([4, 1, 3, 2], 0.0, 1),  # unsorted input; the smallest
+        ([4, 1, 3, 2], 1.0, 4),  # the largest
+        ([15, 20, 35, 40, 50], 0.4, 29),  # position 1.6: 20 + 0.6 * 15
+        ([15, 20, 35, 40, 50], 0.95, 48),  # position 3.8: 40 + 0.8 * 10
+        ([15, 20, 35, 40, 50], 0.5, 35),  # odd count: the middle value
+        ([7], 0.99, 7),
+    ],
+)
 def test_percentile_by_hand(values, share, expected):
     assert percentile(values, share) == pytest.approx(expected)
 
@@ -47,7 +51,7 @@ def test_mean_rate_summary():
     figures = summary([0.1, 0.3, 0.2], shares=(0.5, 0.95, 0.99))  # seconds in, milliseconds out
     assert list(figures) == ["p50_ms", "p95_ms", "p99_ms"]
     assert figures["p50_ms"] == pytest.approx(200)
-    assert figures["p95_ms"] == pytest.approx(290)   # position 1.9: 200 + 0.9 * 100
+    assert figures["p95_ms"] == pytest.approx(290)  # position 1.9: 200 + 0.9 * 100
     assert figures["p99_ms"] == pytest.approx(298)
 
 

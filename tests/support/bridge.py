@@ -1,13 +1,15 @@
 """Offline harness for the Telegram bridge tests: the fake Telegram Bot API (ops/fake_telegram.py) + a fake Rasa
 REST channel, both on loopback, the real bridge (PTB Application) pointed at them, and the real nginx with the
 cluster's configuration. No network, no token. Fixtures using them: tests/bot/telegram/conftest.py."""
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import shutil
 import subprocess
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -24,14 +26,16 @@ class FakeRasa:
     """Rasa's REST channel as the bridge sees it; `reply` decides the answer to each message."""
 
     def __init__(self) -> None:
-        self.received: List[Dict[str, Any]] = []
-        self.forgotten: List[str] = []
+        self.received: list[dict[str, Any]] = []
+        self.forgotten: list[str] = []
         self.delay = 0.0
-        self.reply: Callable[[Dict[str, Any]], List[Dict[str, Any]]] = lambda body: [{"text": f"echo {body['message']}"}]
+        self.reply: Callable[[dict[str, Any]], list[dict[str, Any]]] = lambda body: [
+            {"text": f"echo {body['message']}"}
+        ]
         self.url = ""
-        self._runner: Optional[web.AppRunner] = None
+        self._runner: web.AppRunner | None = None
 
-    async def start(self) -> "FakeRasa":
+    async def start(self) -> FakeRasa:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self._message)
         app.router.add_post("/webhooks/rest/forget", self._forget)
@@ -64,7 +68,7 @@ class Harness:
         self.app = bridge.build_application()
         self.updates = Updates()
 
-    async def feed(self, update: Dict[str, Any]) -> None:
+    async def feed(self, update: dict[str, Any]) -> None:
         """Hand one update to the application, as the webhook or polling updater would."""
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
@@ -72,17 +76,24 @@ class Harness:
 def settings_for(telegram: FakeTelegram, rasa_url: str, **overrides: Any) -> Settings:
     # The per-chat rate limit is out of the way here (tests feed updates back to back); test_limits.py checks
     # the shipped defaults.
-    values = dict(token=TOKEN, rasa_url=rasa_url, rasa_timeout=2.0, sender_key=b"k" * 32,
-                  api_base_url=telegram.url, chat_rate=1000.0, chat_burst=1000)
+    values = dict(
+        token=TOKEN,
+        rasa_url=rasa_url,
+        rasa_timeout=2.0,
+        sender_key=b"k" * 32,
+        api_base_url=telegram.url,
+        chat_rate=1000.0,
+        chat_burst=1000,
+    )
     values.update(overrides)
     return Settings(**values)
 
 
 @contextlib.asynccontextmanager
-async def running_nginx(rasa_ports: List[int], rate: int = 1, burst: int = 1) -> AsyncIterator[Dict[str, str]]:
+async def running_nginx(rasa_ports: list[int], rate: int = 1, burst: int = 1) -> AsyncIterator[dict[str, str]]:
     """The real nginx with the cluster's configuration (ops.cluster.render_nginx) in front of `rasa_ports`:
     {"public": url, "private": url (the Telegram bridge's server), "config": text}."""
-    from ops.cluster import BINARIES, nginx_home, render_nginx, require_binaries
+    from ops.cluster import nginx_command, nginx_home, render_nginx, require_binaries
     from ops.services import free_port, stop_process_group
 
     require_binaries()
@@ -91,10 +102,20 @@ async def running_nginx(rasa_ports: List[int], rate: int = 1, burst: int = 1) ->
     run_dir = home / "run"
     run_dir.mkdir(mode=0o755)
     config = home / "nginx.conf"
-    config.write_text(render_nginx(port, rasa_ports, run_dir, home / "error.log", rate=rate, burst=burst,
-                                   widget_dir=home / "widget", private_port=private_port), encoding="utf-8")
-    process = subprocess.Popen([BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;",
-                                "-e", str(home / "startup.log")], start_new_session=True)
+    config.write_text(
+        render_nginx(
+            port,
+            rasa_ports,
+            run_dir,
+            home / "error.log",
+            rate=rate,
+            burst=burst,
+            widget_dir=home / "widget",
+            private_port=private_port,
+        ),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(nginx_command(run_dir, config, home / "startup.log"), start_new_session=True)
     try:
         async with httpx.AsyncClient(timeout=10) as client:
             for _ in range(200):
@@ -105,8 +126,11 @@ async def running_nginx(rasa_ports: List[int], rate: int = 1, burst: int = 1) ->
                 except httpx.TransportError:
                     assert process.poll() is None, (home / "startup.log").read_text()
                     await asyncio.sleep(0.05)
-        yield {"public": f"http://127.0.0.1:{port}", "private": f"http://127.0.0.1:{private_port}",
-               "config": config.read_text(encoding="utf-8")}
+        yield {
+            "public": f"http://127.0.0.1:{port}",
+            "private": f"http://127.0.0.1:{private_port}",
+            "config": config.read_text(encoding="utf-8"),
+        }
     finally:
         stop_process_group(process)
         shutil.rmtree(home, ignore_errors=True)

@@ -1,4 +1,5 @@
 """Constants and the test site of the browser tests (fixtures: tests/web/conftest.py)."""
+
 from __future__ import annotations
 
 from ops.services import BotServices

@@ -1,4 +1,5 @@
 """A stand-in for the Sanic request the REST channel's handlers read (tests/channel: no server)."""
+
 from types import SimpleNamespace
 
 

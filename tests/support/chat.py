@@ -1,9 +1,9 @@
 """One conversation with the real bot over REST (bot/rest_client.py), for the conversation tests (fixtures:
 tests/conversation/conftest.py)."""
+
 from __future__ import annotations
 
 import uuid
-from typing import Dict, List, Optional
 
 from bot import rest_client
 from ops.services import BotServices
@@ -20,17 +20,17 @@ class Chat:
         """(status, reply) for any body, unchecked (bad input tests)."""
         return rest_client.post_json(self.services.rest_url, body, {"Content-Type": content_type}, timeout=60)
 
-    def send(self, message: str, metadata: Optional[Dict] = None) -> List[Dict]:
+    def send(self, message: str, metadata: dict | None = None) -> list[dict]:
         return rest_client.send(self.services.rest_url, self.sender, message, metadata, timeout=60)
 
     def forget(self) -> bool:
         return rest_client.forget(self.services.rest_url, self.sender)
 
-    def say(self, message: str, metadata: Optional[Dict] = None) -> str:
+    def say(self, message: str, metadata: dict | None = None) -> str:
         return reply_text(self.send(message, metadata))
 
 
-def reply_text(messages: List[Dict]) -> str:
+def reply_text(messages: list[dict]) -> str:
     parts = []
     for message in messages:
         if message.get("text"):

@@ -1,10 +1,11 @@
 """Helpers of the cluster tests (fixtures: tests/cluster/conftest.py): conversations through the cluster, the
 sender ids and marker words used (for the log test), and a search of files for them."""
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Set
 
 from bot import rest_client
 from bot.rest_client import post_json as post  # (status, reply), unchecked: the tests send bad input too
@@ -14,14 +15,24 @@ from tests.support.repo import ROOT
 
 MODEL = ROOT / "models" / "gsdoa.tar.gz"
 ALLOWED_ORIGIN = "https://harmreduction.example"
-__all__ = ["ALLOWED_ORIGIN", "MARKERS", "MODEL", "SENDERS", "Conversation", "files_containing", "files_under", "marker",
-           "post", "text_of"]
+__all__ = [
+    "ALLOWED_ORIGIN",
+    "MARKERS",
+    "MODEL",
+    "SENDERS",
+    "Conversation",
+    "files_containing",
+    "files_under",
+    "marker",
+    "post",
+    "text_of",
+]
 
 
 # Every sender id and marker word the cluster tests used in this session: the log test
 # (tests/cluster/test_logs.py, run last) checks that none of them reached any log file.
-SENDERS: Set[str] = set()
-MARKERS: Set[str] = set()
+SENDERS: set[str] = set()
+MARKERS: set[str] = set()
 
 
 def marker() -> str:
@@ -31,17 +42,17 @@ def marker() -> str:
     return word
 
 
-def files_under(*roots: Optional[Path]) -> Iterator[Path]:
+def files_under(*roots: Path | None) -> Iterator[Path]:
     """Every regular file under the given directories (recursively; missing roots are skipped)."""
     for root in roots:
         if root is not None and root.exists():
             yield from (path for path in sorted(root.rglob("*")) if path.is_file() and not path.is_symlink())
 
 
-def files_containing(words: Iterable[str], *roots: Optional[Path]) -> Dict[str, List[str]]:
+def files_containing(words: Iterable[str], *roots: Path | None) -> dict[str, list[str]]:
     """{word: [files whose bytes contain it (case-insensitive, binary-safe)]} for the words found anywhere."""
     words = [w for w in words if w]
-    found: Dict[str, List[str]] = {}
+    found: dict[str, list[str]] = {}
     for path in files_under(*roots):
         try:
             data = path.read_bytes().lower()
@@ -59,7 +70,7 @@ class Conversation:
         self.sender = "cl-" + uuid.uuid4().hex[:12]
         SENDERS.add(self.sender)
 
-    def say(self, message: str, url: Optional[str] = None) -> str:
+    def say(self, message: str, url: str | None = None) -> str:
         return text_of(rest_client.send(url or self.cluster.rest_url, self.sender, message, timeout=60))
 
     def forget(self) -> bool:

@@ -1,4 +1,5 @@
 """The repository's root and its data files, for tests (never the working directory)."""
+
 from __future__ import annotations
 
 from pathlib import Path

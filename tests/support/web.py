@@ -1,4 +1,5 @@
 """Plain HTTP GETs for the web-server and nginx tests (standard library, no browser)."""
+
 import urllib.error
 import urllib.request
 

@@ -1,6 +1,7 @@
 """The chat frame as production serves it: deploy/nginx.conf.template rendered by ops/cluster.py, run by Debian's
 nginx (no Rasa needed: the upstream is a closed port). Its security headers, the frame's CSP with the allowed
 origins from the one setting, and Chromium honouring frame-ancestors."""
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,18 @@ def nginx(tmp_path_factory):
     run_dir.mkdir(mode=0o755)
     logs = tmp_path_factory.mktemp("nginx-logs")
     config = logs / "nginx.conf"
-    config.write_text(ops_cluster.render_nginx(port, [free_port()], run_dir, logs / "error.log",
-                                               widget_dir=home / "widget", allowed_origins=[allowed]))
-    process = subprocess.Popen([ops_cluster.BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g",
-                                "daemon off;", "-e", str(logs / "startup.log")], cwd=ROOT, start_new_session=True)
-    pages = [web.start(allowed_port, web.Site("embed-example", "http://127.0.0.1:9", None, "en", demo=False)),
-             web.start(other_port, web.Site("embed-example", "http://127.0.0.1:9", None, "en", demo=False))]
+    config.write_text(
+        ops_cluster.render_nginx(
+            port, [free_port()], run_dir, logs / "error.log", widget_dir=home / "widget", allowed_origins=[allowed]
+        )
+    )
+    process = subprocess.Popen(
+        ops_cluster.nginx_command(run_dir, config, logs / "startup.log"), cwd=ROOT, start_new_session=True
+    )
+    pages = [
+        web.start(allowed_port, web.Site("embed-example", "http://127.0.0.1:9", None, "en", demo=False)),
+        web.start(other_port, web.Site("embed-example", "http://127.0.0.1:9", None, "en", demo=False)),
+    ]
     try:
         deadline = time.monotonic() + 20
         while http_get(f"http://127.0.0.1:{port}/health") is None:
@@ -53,8 +60,15 @@ def nginx(tmp_path_factory):
 
 def test_nginx_sends_the_security_headers_and_the_frames_csp(nginx):
     base = nginx["url"]
-    for path in ("/widget/widget.js", "/widget/frame.html", "/widget/frame.js", "/widget/frame.css",
-                 "/widget/config.json", "/health", "/nope"):
+    for path in (
+        "/widget/widget.js",
+        "/widget/frame.html",
+        "/widget/frame.js",
+        "/widget/frame.css",
+        "/widget/config.json",
+        "/health",
+        "/nope",
+    ):
         _, headers, _ = get(base + path)
         assert headers["X-Content-Type-Options"] == "nosniff", path
         assert headers["Referrer-Policy"] == "no-referrer", path

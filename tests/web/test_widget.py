@@ -3,6 +3,7 @@
 The chat runs in an <iframe> of the bot's own origin (bot/web/widget/frame.html); the host page gets only the
 loader (widget.js): a launcher button and the frame. These tests look at the chat inside the frame and check
 what the host page can and cannot see."""
+
 import base64
 import hashlib
 import json
@@ -77,13 +78,16 @@ def start_check(page, site):
 def stored(where):
     """What the page or frame holds in browser storage: a count, or 'denied' (Chromium gives a cross-site frame no
     storage at all)."""
-    return where.evaluate("(() => { try { return localStorage.length + sessionStorage.length; } "
-                          "catch (e) { return 'denied'; } })()")
+    return where.evaluate(
+        "(() => { try { return localStorage.length + sessionStorage.length; } catch (e) { return 'denied'; } })()"
+    )
 
 
 def readme_integrity():
-    snippet = re.search(r'<script src="[^"]*/widget/widget\.js"\s+integrity="(sha384-[^"]+)"',
-                        (ROOT / "README.md").read_text(encoding="utf-8"))
+    snippet = re.search(
+        r'<script src="[^"]*/widget/widget\.js"\s+integrity="(sha384-[^"]+)"',
+        (ROOT / "README.md").read_text(encoding="utf-8"),
+    )
     assert snippet, "README's embed snippet has no integrity hash"
     return snippet.group(1)
 
@@ -239,8 +243,9 @@ def test_server_stopped_gives_911_and_nors_then_recovers(site, page):
 
 def test_unreachable_server_address_gives_the_offline_message(site, page):
     port = free_port()  # a bot web server whose Rasa address answers nothing
-    running = web.start(port, web.Site("demo", f"http://127.0.0.1:{free_port()}", None, "en", demo=True,
-                                       origins=[site.embed]))
+    running = web.start(
+        port, web.Site("demo", f"http://127.0.0.1:{free_port()}", None, "en", demo=True, origins=[site.embed])
+    )
     try:
         page.goto(site.embed_page(widget=f"http://127.0.0.1:{port}"))
         page.click("#gsdoa-launcher")
@@ -254,9 +259,15 @@ def test_unreachable_server_address_gives_the_offline_message(site, page):
 def test_bot_html_is_shown_as_text_and_runs_nothing(site, page):
     open_widget(page, site.embed_page())
     payload = '<img src=x onerror="window.__xss=1"> see javascript:alert(1) and https://www.canada.ca/x'
-    page.route(REST, lambda route: route.fulfill(status=200, content_type="application/json",
-                                                 headers={"Access-Control-Allow-Origin": "*"},
-                                                 body=json.dumps([{"text": payload}])))
+    page.route(
+        REST,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps([{"text": payload}]),
+        ),
+    )
     send(page, "hello")
     bubble = last_bot_text(page)
     assert bubble.inner_text() == payload
@@ -341,6 +352,7 @@ def test_a_page_on_an_origin_not_allowed_cannot_show_the_chat(site, page):
 
 def test_the_chat_refuses_a_page_not_allowed_even_without_the_csp_header(site, page):
     """Defence in depth: were the CSP header lost (a misconfigured proxy), the chat itself checks who embeds it."""
+
     def strip_csp(route):
         response = route.fetch()
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"}
@@ -410,10 +422,13 @@ def axe(target, name):
     """axe-core in one document (the host page or the chat frame); evaluated through the DevTools protocol, so the
     frame's CSP (no inline script) doesn't stop it."""
     target.evaluate(AXE.read_text(encoding="utf-8"))
-    result = target.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], "
-                             "iframes: false})")
-    summary = {"violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
-               "passes": len(result["passes"])}
+    result = target.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], iframes: false})"
+    )
+    summary = {
+        "violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
+        "passes": len(result["passes"]),
+    }
     (SCREENSHOTS / f"axe-{name}.json").write_text(json.dumps(summary, indent=1))
     return summary["violations"]
 

@@ -1,4 +1,5 @@
 """The local web server for the widget and demo page (no browser, no Rasa)."""
+
 import base64
 import hashlib
 import http.client
@@ -24,18 +25,27 @@ EMBEDDER = "https://harmreduction.example"
 def urls():
     demo_port, embed_port = free_port(), free_port()
     telegram = web.telegram_url("@gsdoa_demo_bot")
-    servers = [web.start(demo_port, web.Site("demo", "http://127.0.0.1:5999", telegram, "en", demo=True,
-                                             origins=[EMBEDDER])),
-               web.start(embed_port, web.Site("embed-example", "http://127.0.0.1:5999", telegram, "en", demo=False))]
+    servers = [
+        web.start(demo_port, web.Site("demo", "http://127.0.0.1:5999", telegram, "en", demo=True, origins=[EMBEDDER])),
+        web.start(embed_port, web.Site("embed-example", "http://127.0.0.1:5999", telegram, "en", demo=False)),
+    ]
     yield f"http://127.0.0.1:{demo_port}", f"http://127.0.0.1:{embed_port}"
     for running in servers:
         running.shutdown()
 
 
-@pytest.mark.parametrize("username, expected", [("gsdoa_demo_bot", "https://t.me/gsdoa_demo_bot"),
-                                                ("@gsdoa_demo_bot", "https://t.me/gsdoa_demo_bot"),
-                                                ("", None), (None, None), ("bad name", None), ("a/../b", None),
-                                                ("abc", None)])
+@pytest.mark.parametrize(
+    "username, expected",
+    [
+        ("gsdoa_demo_bot", "https://t.me/gsdoa_demo_bot"),
+        ("@gsdoa_demo_bot", "https://t.me/gsdoa_demo_bot"),
+        ("", None),
+        (None, None),
+        ("bad name", None),
+        ("a/../b", None),
+        ("abc", None),
+    ],
+)
 def test_telegram_url_only_for_valid_usernames(username, expected):
     assert web.telegram_url(username) == expected
 
@@ -75,8 +85,16 @@ def test_embed_origin_serves_the_example_and_the_widget_but_not_the_demo_endpoin
     assert get(embed + "/config.json")[0] == 404 and get(embed + "/widget/widget.css")[0] == 200
 
 
-@pytest.mark.parametrize("path", ["/../server.py", "/%2e%2e/server.py", "/widget/../../../pyproject.toml",
-                                  "/widget/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/nope.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../server.py",
+        "/%2e%2e/server.py",
+        "/widget/../../../pyproject.toml",
+        "/widget/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/nope.html",
+    ],
+)
 def test_nothing_outside_the_web_folder_is_served(urls, path):
     demo, _ = urls
     status, _, body = get(demo + path)
@@ -93,8 +111,9 @@ def raw_get(url_base, target):
     return reply.status, reply.headers, reply.read()
 
 
-@pytest.mark.parametrize("target", ["/%00", "/widget/%00.js", "/%0a", "/a%ffb", "/widget/..%5c..%5cserver.py",
-                                    "/%c0%ae%c0%ae/server.py"])
+@pytest.mark.parametrize(
+    "target", ["/%00", "/widget/%00.js", "/%0a", "/a%ffb", "/widget/..%5c..%5cserver.py", "/%c0%ae%c0%ae/server.py"]
+)
 def test_a_bad_path_is_a_calm_400(urls, target):
     demo, _ = urls
     status, headers, body = raw_get(demo, target)
@@ -105,9 +124,14 @@ def test_a_bad_path_is_a_calm_400(urls, target):
 def test_bad_requests_leave_no_traceback_on_stderr():
     """The server as `make run` starts it: bad paths, a bad request line and an unknown method, then stderr."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot.web.server", "--port", str(port), "--embed-port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={"PATH": "/usr/bin:/bin", "WEB_ALLOWED_ORIGINS": EMBEDDER})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web.server", "--port", str(port), "--embed-port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "WEB_ALLOWED_ORIGINS": EMBEDDER},
+    )
     try:
         assert "Demo page" in process.stdout.readline()
         base = f"http://127.0.0.1:{port}"
@@ -129,8 +153,16 @@ def test_bad_requests_leave_no_traceback_on_stderr():
 
 def test_every_answer_has_the_security_headers(urls):
     demo, embed = urls
-    for url in (demo + "/", demo + "/widget/widget.js", demo + "/widget/frame.html", demo + "/widget/frame.js",
-                demo + "/config.json", demo + "/qr.svg", demo + "/nope", embed + "/"):
+    for url in (
+        demo + "/",
+        demo + "/widget/widget.js",
+        demo + "/widget/frame.html",
+        demo + "/widget/frame.js",
+        demo + "/config.json",
+        demo + "/qr.svg",
+        demo + "/nope",
+        embed + "/",
+    ):
         headers = get(url)[1]
         assert headers["X-Content-Type-Options"] == "nosniff", url
         assert headers["Referrer-Policy"] == "no-referrer", url
@@ -164,12 +196,24 @@ def test_the_demo_page_has_a_csp_of_its_own_files(urls):
 def test_the_loader_can_be_pinned_with_sri_from_any_site(urls):
     demo, _ = urls
     headers = get(demo + "/widget/widget.js")[1]
-    assert headers["Access-Control-Allow-Origin"] == "*"  # <script integrity crossorigin> needs CORS; no conversation in it
+    assert (
+        headers["Access-Control-Allow-Origin"] == "*"
+    )  # <script integrity crossorigin> needs CORS; no conversation in it
     assert "Access-Control-Allow-Origin" not in get(demo + "/widget/frame.html")[1]
 
 
-@pytest.mark.parametrize("value", ["*", "https://*.example.org", "null", "https://a.example/path", "a.example",
-                                  "ftp://a.example", "https://a.example *"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "*",
+        "https://*.example.org",
+        "null",
+        "https://a.example/path",
+        "a.example",
+        "ftp://a.example",
+        "https://a.example *",
+    ],
+)
 def test_allowed_origins_refuse_a_wildcard_or_anything_that_isnt_an_origin(value, monkeypatch):
     with pytest.raises(ValueError, match="never allowed"):
         allowed_origins(value)
@@ -181,14 +225,23 @@ def test_allowed_origins_refuse_a_wildcard_or_anything_that_isnt_an_origin(value
 def test_allowed_origins_one_list_for_cors_and_framing(monkeypatch):
     monkeypatch.setenv("WEB_ALLOWED_ORIGINS", "https://a.example  https://B.example:8443/ https://a.example")
     assert allowed_origins() == ["https://a.example", "https://b.example:8443"]
-    assert web_origins(8080) == ["http://localhost:8080", "http://127.0.0.1:8080", "https://a.example",
-                                 "https://b.example:8443"]
+    assert web_origins(8080) == [
+        "http://localhost:8080",
+        "http://127.0.0.1:8080",
+        "https://a.example",
+        "https://b.example:8443",
+    ]
 
 
 def test_a_wildcard_stops_the_web_server_with_a_clear_message():
-    result = subprocess.run([sys.executable, "-m", "bot.web.server", "--port", str(free_port()), "--embed-port", "0"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "WEB_ALLOWED_ORIGINS": "https://ok.example *"})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.web.server", "--port", str(free_port()), "--embed-port", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "WEB_ALLOWED_ORIGINS": "https://ok.example *"},
+    )
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "WEB_ALLOWED_ORIGINS" in result.stderr and "'*'" in result.stderr and "Traceback" not in result.stderr
 
@@ -213,8 +266,11 @@ def test_a_wildcard_stops_make_run_and_run_cluster_before_anything_starts(module
 def test_readme_publishes_the_loaders_current_sri_hash():
     """The README's embed snippet pins widget.js with Subresource Integrity; recomputed here from the file, so the
     published hash can't go stale (tests/web/test_widget.py loads the widget with it in Chromium)."""
-    snippet = re.search(r'<script src="https://[^"]+/widget/widget\.js"\s+integrity="(sha384-[A-Za-z0-9+/=]+)"\s+'
-                        r'crossorigin="anonymous"', (ROOT / "README.md").read_text(encoding="utf-8"))
+    snippet = re.search(
+        r'<script src="https://[^"]+/widget/widget\.js"\s+integrity="(sha384-[A-Za-z0-9+/=]+)"\s+'
+        r'crossorigin="anonymous"',
+        (ROOT / "README.md").read_text(encoding="utf-8"),
+    )
     assert snippet, "README has no embed snippet with an integrity hash"
     digest = hashlib.sha384((ROOT / "bot" / "web" / "widget" / "widget.js").read_bytes()).digest()
     assert snippet.group(1) == "sha384-" + base64.b64encode(digest).decode()
