@@ -28,19 +28,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ops.services import DEFAULT_MODEL, action_server_command, origins_or_exit, rasa_command
-from ops.supervisor import (
-    LOG_ROOT,
-    REST_WEBHOOK,
-    ROOT,
-    VENV_BIN,
-    Configuration,
-    StopRequest,
-    Supervisor,
-    free_port,
-    loopback,
-    watch,
-)
+from ops.services import DEFAULT_MODEL, ROOT, VENV_BIN, action_server_command, free_port, origins_or_exit, rasa_command
+from ops.supervisor import LOG_ROOT, REST_WEBHOOK, Configuration, StopRequest, Supervisor, loopback, watch
 
 LOG_DIR = LOG_ROOT  # every run's logs are in a directory of its own under it (Cluster.log_dir)
 DEFAULT_EXPIRY_SECONDS = 4 * 3600
@@ -120,6 +109,12 @@ def render_nginx(
         frame_ancestors=" ".join(["'self'", *allowed_origins]),
         frame_config=json.dumps({"server": "", "origins": list(allowed_origins)}),
     )
+
+
+def nginx_command(run_dir: Path, config: Path, startup_log: Path) -> list[str]:
+    """How nginx runs here (the cluster, the tests): in the foreground, `run_dir` as its prefix, errors before its
+    configuration's error_log is open to `startup_log`."""
+    return [BINARIES["nginx"], "-p", str(run_dir), "-c", str(config), "-g", "daemon off;", "-e", str(startup_log)]
 
 
 def nginx_home() -> Path:
@@ -318,20 +313,7 @@ class Cluster(Configuration):
             ),
             encoding="utf-8",
         )
-        self._spawn(
-            name,
-            [
-                BINARIES["nginx"],
-                "-p",
-                str(run_dir),
-                "-c",
-                str(config),
-                "-g",
-                "daemon off;",
-                "-e",
-                str(self.log_path(f"{name}-startup")),
-            ],
-        )
+        self._spawn(name, nginx_command(run_dir, config, self.log_path(f"{name}-startup")))
 
     def start_nginx(self) -> None:
         self._nginx(
