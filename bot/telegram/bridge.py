@@ -123,9 +123,9 @@ class TelegramBridge:
 
     async def register_commands(self, app: Application) -> None:
         """The command menu in Telegram, in English (default) and French."""
-        for language, commands in content.COMMANDS.items():
-            await self._call(app.bot.set_my_commands, [BotCommand(name, description) for name, description in commands],
-                             language_code=None if language == "en" else language)
+        for language in content.LANGUAGES:
+            menu = [BotCommand(name, description) for name, description in content.commands(language)]
+            await self._call(app.bot.set_my_commands, menu, language_code=None if language == "en" else language)
 
     # ---- sending ------------------------------------------------------------------------------------------
     async def _call(self, method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:

@@ -10,23 +10,14 @@ import gsdoa_content
 
 LANGUAGES = gsdoa_content.LANGUAGES
 
-# Shown in Telegram's command menu (set_my_commands), per language.
-COMMANDS: Dict[str, List[Tuple[str, str]]] = {
-    "en": [("emergency", "Someone is overdosing: the steps now"),
-           ("start", "Start: what this bot does"),
-           ("help", "Topics I can help with"),
-           ("resources", "Help lines and where to get naloxone"),
-           ("language", "English / français"),
-           ("privacy", "What is kept and what isn't"),
-           ("forget", "Erase this conversation")],
-    "fr": [("emergency", "Quelqu'un fait une surdose : les étapes"),
-           ("start", "Début : ce que fait ce robot"),
-           ("help", "Les sujets que je connais"),
-           ("resources", "Lignes d'aide et naloxone"),
-           ("language", "English / français"),
-           ("privacy", "Ce qui est gardé ou non"),
-           ("forget", "Effacer cette conversation")],
-}
+# Telegram's command menu (set_my_commands), in this order (/emergency first); each description is the text
+# `telegram_command_<name>` in data/texts.yml.
+COMMAND_NAMES = ("emergency", "start", "help", "resources", "language", "privacy", "forget")
+
+
+def commands(language: str = "en") -> List[Tuple[str, str]]:
+    """(command, description) for the menu in `language`."""
+    return [(name, text(f"telegram_command_{name}", language)) for name in COMMAND_NAMES]
 
 
 def language_of(language_code: Optional[str]) -> str:

@@ -46,9 +46,11 @@ def test_start_offline_says_it_is_not_a_person():
 
 
 def test_commands_follow_telegrams_rules():
-    names = {language: [name for name, _ in commands] for language, commands in content.COMMANDS.items()}
+    menus = {language: content.commands(language) for language in content.LANGUAGES}
+    names = {language: [name for name, _ in menu] for language, menu in menus.items()}
     assert names["en"] == names["fr"]
-    for commands in content.COMMANDS.values():
-        for name, description in commands:
+    assert menus["fr"][0][1].startswith("Quelqu'un fait une surdose")  # descriptions from data/texts.yml
+    for menu in menus.values():
+        for name, description in menu:
             assert re.fullmatch(r"[a-z0-9_]{1,32}", name) and 1 <= len(description) <= 256
     assert names["en"][0] == "emergency"  # first in the menu
