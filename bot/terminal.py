@@ -3,21 +3,21 @@
     python -m bot.terminal --url http://127.0.0.1:5005/webhooks/rest/webhook
 
 Buttons are numbered: type the number to press one. Standard library only (bot/rest_client.py)."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 import uuid
-from typing import Dict, List
 
 from bot.rest_client import BotUnreachable, RestError, send
 
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
 
 
-def render(messages: List[Dict]) -> List[Dict]:
+def render(messages: list[dict]) -> list[dict]:
     """Print the bot's messages; return the buttons of the last one (numbered on screen)."""
-    buttons: List[Dict] = []
+    buttons: list[dict] = []
     for message in messages:
         if message.get("text"):
             print("\nBot: " + message["text"].replace("\n", "\n     "))
@@ -33,7 +33,7 @@ def chat(url: str = DEFAULT_URL) -> int:
     sender = "terminal-" + uuid.uuid4().hex[:12]
     print("Chat with the GSDOA bot. Type a message; a number presses a button; Ctrl-D or 'quit' to leave.")
     print("🚨 If someone is overdosing now, call 911.\n")
-    buttons: List[Dict] = []
+    buttons: list[dict] = []
     while True:
         try:
             line = input("You: ").strip()
