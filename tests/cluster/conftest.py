@@ -1,5 +1,6 @@
 """A real cluster for the reliability, security and fuzz tests: Redis + 2 Rasa servers + the action server
 behind nginx, on loopback (ops/cluster.py), started once per test session (helpers: tests/support/cluster.py)."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@ server — arbitrary Unicode, control characters, wrong JSON types, missing fiel
 generated 100 KB messages. nginx refuses bodies over 16 KB (413), so the 100 KB messages are also sent straight
 to a Rasa server's channel, past nginx. Always a 200 or a clear 4xx, never a 5xx or a dead process; a normal
 message right after still gets a normal answer."""
+
 import json
 
 import pytest
@@ -12,24 +13,44 @@ from hypothesis import strategies as st
 from tests.support.cluster import Conversation, post
 
 pytestmark = pytest.mark.cluster
-FUZZ = settings(max_examples=350, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=350,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=200),
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=20), inner, max_size=5),
-    max_leaves=20)
+    max_leaves=20,
+)
 messages = st.one_of(
-    st.text(max_size=300),                                                   # any Unicode
+    st.text(max_size=300),  # any Unicode
     st.text(st.characters(min_codepoint=0, max_codepoint=31), max_size=50),  # control characters
-    st.sampled_from(["", " ", "\u200b", "😶" * 50, "<script>alert(1)</script>", "/", "/greet{", "/x" * 500,
-                     "%s%n", "\ud7ff", "a" * 100_000]),
-    json_values)
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u200b",
+            "😶" * 50,
+            "<script>alert(1)</script>",
+            "/",
+            "/greet{",
+            "/x" * 500,
+            "%s%n",
+            "\ud7ff",
+            "a" * 100_000,
+        ]
+    ),
+    json_values,
+)
 bodies = st.one_of(
     st.fixed_dictionaries({"sender": st.text(min_size=1, max_size=40), "message": messages}),
     st.fixed_dictionaries({"sender": json_values, "message": json_values}),
     st.dictionaries(st.sampled_from(["sender", "message", "metadata", "input_channel"]), json_values),
-    json_values)
+    json_values,
+)
 
 
 def assert_answered(status, body):
@@ -55,13 +76,35 @@ def test_rest_channel_never_fails_on_generated_bytes(cluster, raw):
 
 # ~100 KB messages of generated text: repeated generated chunks (any Unicode, control characters, markup,
 # payload-shaped and personal-detail-shaped pieces), so each example really is about 100,000 characters.
-chunks = st.one_of(st.text(min_size=1, max_size=40),
-                   st.sampled_from(["/greet{", '/inform{"city": "', "<script>", "\u0000", "😶", "604-555-0199 ",
-                                    "my name is kelsey ", "\ud7ff", "%s%n", " ", "\n"]))
-big_messages = st.builds(lambda parts, size: ("".join(parts) * (size // max(1, len("".join(parts))) + 1))[:size],
-                         st.lists(chunks, min_size=1, max_size=8), st.integers(95_000, 105_000))
-BIG = settings(max_examples=25, deadline=None, derandomize=True,
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+chunks = st.one_of(
+    st.text(min_size=1, max_size=40),
+    st.sampled_from(
+        [
+            "/greet{",
+            '/inform{"city": "',
+            "<script>",
+            "\u0000",
+            "😶",
+            "604-555-0199 ",
+            "my name is kelsey ",
+            "\ud7ff",
+            "%s%n",
+            " ",
+            "\n",
+        ]
+    ),
+)
+big_messages = st.builds(
+    lambda parts, size: ("".join(parts) * (size // max(1, len("".join(parts))) + 1))[:size],
+    st.lists(chunks, min_size=1, max_size=8),
+    st.integers(95_000, 105_000),
+)
+BIG = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @BIG
@@ -82,25 +125,46 @@ def test_100_kb_messages_are_refused_by_nginx_and_answered_calmly_by_the_channel
 
 action_calls = st.one_of(
     json_values,
-    st.fixed_dictionaries({"next_action": st.sampled_from(["action_local_resources", "action_place_answer",
-                                                           "action_did_you_mean", "action_protection_verdict",
-                                                           "nope"]) | json_values,
-                           "tracker": st.fixed_dictionaries({"sender_id": json_values, "slots": json_values,
-                                                             "latest_message": json_values,
-                                                             "events": json_values}) | json_values,
-                           "domain": json_values}),
-    st.fixed_dictionaries({"next_action": st.sampled_from(["action_local_resources", "action_place_answer",
-                                                           "action_did_you_mean", "action_protection_verdict"]),
-                           "tracker": st.fixed_dictionaries({
-                               "sender_id": st.text(max_size=20),
-                               "slots": st.dictionaries(st.sampled_from(["language", "province", "city",
-                                                                         "gs_involved", "gs_conditions"]),
-                                                        json_values),
-                               "latest_message": st.dictionaries(st.sampled_from(["intent", "entities", "text"]),
-                                                                 json_values),
-                               "events": st.lists(st.dictionaries(st.sampled_from(["event", "name", "text"]),
-                                                                  json_values), max_size=4)}),
-                           "domain": st.just({})}))
+    st.fixed_dictionaries(
+        {
+            "next_action": st.sampled_from(
+                [
+                    "action_local_resources",
+                    "action_place_answer",
+                    "action_did_you_mean",
+                    "action_protection_verdict",
+                    "nope",
+                ]
+            )
+            | json_values,
+            "tracker": st.fixed_dictionaries(
+                {"sender_id": json_values, "slots": json_values, "latest_message": json_values, "events": json_values}
+            )
+            | json_values,
+            "domain": json_values,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "next_action": st.sampled_from(
+                ["action_local_resources", "action_place_answer", "action_did_you_mean", "action_protection_verdict"]
+            ),
+            "tracker": st.fixed_dictionaries(
+                {
+                    "sender_id": st.text(max_size=20),
+                    "slots": st.dictionaries(
+                        st.sampled_from(["language", "province", "city", "gs_involved", "gs_conditions"]), json_values
+                    ),
+                    "latest_message": st.dictionaries(st.sampled_from(["intent", "entities", "text"]), json_values),
+                    "events": st.lists(
+                        st.dictionaries(st.sampled_from(["event", "name", "text"]), json_values), max_size=4
+                    ),
+                }
+            ),
+            "domain": st.just({}),
+        }
+    ),
+)
 
 
 @FUZZ

@@ -2,6 +2,7 @@
 the action server down, a Rasa server killed mid-message. Runs after every other cluster test (conftest moves
 it last), so it also covers every sender id and marker those tests used (the kill-under-load and outage runs of
 test_reliability.py, the store tests)."""
+
 import contextlib
 import threading
 
@@ -16,10 +17,17 @@ pytestmark = pytest.mark.cluster
 
 def shapes(word: str):
     """Messages of every shape a person (or a crafted client) could send, each carrying `word`."""
-    return [f"my name is Ann {word} and can police arrest me", f"{word} mon chum respire pu",
-            f"blorp {word} qwv", f"/help my friend took fent {word}, i'm on probation",
-            f'/inform{{"city": "{word}"}}', f"/{word}", f'/greet{{"{word}": 1', f"call 604-555-0199 {word}",
-            f"{word} " * 3000]  # the last one is over nginx's 16 KB limit: 413
+    return [
+        f"my name is Ann {word} and can police arrest me",
+        f"{word} mon chum respire pu",
+        f"blorp {word} qwv",
+        f"/help my friend took fent {word}, i'm on probation",
+        f'/inform{{"city": "{word}"}}',
+        f"/{word}",
+        f'/greet{{"{word}": 1',
+        f"call 604-555-0199 {word}",
+        f"{word} " * 3000,
+    ]  # the last one is over nginx's 16 KB limit: 413
 
 
 class Traffic:
@@ -48,19 +56,25 @@ class Traffic:
 
 def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
     traffic = Traffic(cluster)
-    traffic.send()                                                    # everything up
-    traffic.send(cluster.rasa_rest_url(0))                            # straight to a Rasa server's channel
+    traffic.send()  # everything up
+    traffic.send(cluster.rasa_rest_url(0))  # straight to a Rasa server's channel
 
-    cluster.stop("redis")                                             # conversation store down
+    cluster.stop("redis")  # conversation store down
     try:
         traffic.send(timeout=30)
     finally:
         cluster.restart("redis")
 
-    cluster.stop("actions")                                           # action server down
+    cluster.stop("actions")  # action server down
     try:
-        traffic.send(messages=["we are in halifax {w}", "can you check if the law protects me {w}", "yes",
-                               "where can i get naloxone in {w}"])
+        traffic.send(
+            messages=[
+                "we are in halifax {w}",
+                "can you check if the law protects me {w}",
+                "yes",
+                "where can i get naloxone in {w}",
+            ]
+        )
     finally:
         cluster.restart("actions")
 
@@ -68,16 +82,26 @@ def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
     # killed server's conversation locks are still in Redis until they expire).
     killers = []
     for _ in range(4):
-        killers.append(threading.Thread(target=traffic.send, kwargs={
-            "url": cluster.rasa_rest_url(1),
-            "messages": ["can you check if the law protects me {w}", "yes {w}", "no {w}", "no {w}"] * 3}))
+        killers.append(
+            threading.Thread(
+                target=traffic.send,
+                kwargs={
+                    "url": cluster.rasa_rest_url(1),
+                    "messages": ["can you check if the law protects me {w}", "yes {w}", "no {w}", "no {w}"] * 3,
+                },
+            )
+        )
     try:
         answered = traffic.answered
         for thread in killers:
             thread.start()
         # killed while the conversations are under way: after the first answers, with most messages still to come
-        wait_until(lambda: traffic.answered >= answered + 4, timeout=120, interval=0.05,
-                   message="rasa1 answering the marker messages")
+        wait_until(
+            lambda: traffic.answered >= answered + 4,
+            timeout=120,
+            interval=0.05,
+            message="rasa1 answering the marker messages",
+        )
         cluster.stop("rasa1", hard=True)
         for thread in killers:
             thread.join()
@@ -85,7 +109,7 @@ def test_no_log_holds_user_text_or_sender_ids_even_when_parts_fail(cluster):
             post(cluster.rest_url, {"sender": sender, "message": f"no {word}"}, timeout=60)
     finally:
         cluster.restart("rasa1")
-    traffic.send()                                                    # after the restart
+    traffic.send()  # after the restart
 
     words = set(traffic.words) | MARKERS
     senders = set(traffic.senders) | SENDERS

@@ -1,6 +1,7 @@
 """Several Rasa servers sharing Redis behind nginx (issue 7): state survives moving between servers, a server
 killed under load and a Rasa restart; a Redis restart (memory only: conversations in progress are lost) and the
 action server being down are answered clearly and recovered from."""
+
 import re
 import threading
 import time
@@ -81,8 +82,10 @@ def test_one_server_killed_under_load_keeps_serving_and_no_conversation_loses_it
         stats = load(cluster, users=users, seconds=75, during=kill_one)
     finally:
         cluster.restart("rasa1")
-    print(f"\nkill under load: {stats['requests']} requests, {len(stats['errors'])} failed (in flight on the "
-          f"killed server), {len(stats['lost'])} lost states")
+    print(
+        f"\nkill under load: {stats['requests']} requests, {len(stats['errors'])} failed (in flight on the "
+        f"killed server), {len(stats['lost'])} lost states"
+    )
     assert stats["requests"] > 50
     assert stats["lost"] == []
     # only messages in flight on the killed server may fail: at most one per user, right at the kill, each with
@@ -132,8 +135,7 @@ def test_redis_restart_fails_clearly_then_recovers_without_restarting_rasa(clust
         raise AssertionError(f"{error}; last reply: {replies[-1]}") from error
     assert "2/4" in chat.say("yes", cluster.rasa_rest_url(1))
     assert "911" in Conversation(cluster).say("my friend is not breathing")
-    assert rasa_pids == {name: process.pid for name, process in cluster.processes.items()
-                         if name.startswith("rasa")}
+    assert rasa_pids == {name: process.pid for name, process in cluster.processes.items() if name.startswith("rasa")}
 
 
 def test_action_server_down_still_answers_emergencies_and_fixed_answers(cluster):

@@ -1,5 +1,5 @@
 """What nginx exposes, its limits, CORS, logs and deleting a conversation from Redis (issue 7)."""
-import json
+
 import urllib.error
 import urllib.request
 
@@ -19,9 +19,22 @@ def get(url, headers=None, method="GET"):
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.mark.parametrize("path", ["/", "/version", "/status", "/model", "/model/parse", "/conversations/x/tracker",
-                                  "/conversations/x/tracker/events", "/domain", "/webhooks/rest/webhook/../../status",
-                                  "/webhooks/telegram/webhook", "/socket.io/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/version",
+        "/status",
+        "/model",
+        "/model/parse",
+        "/conversations/x/tracker",
+        "/conversations/x/tracker/events",
+        "/domain",
+        "/webhooks/rest/webhook/../../status",
+        "/webhooks/telegram/webhook",
+        "/socket.io/",
+    ],
+)
 def test_rasas_http_api_is_not_reachable_through_nginx(cluster, path):
     status, _, body = get(cluster.url + path)
     assert status == 404, (path, status, body[:200])

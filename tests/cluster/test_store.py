@@ -1,5 +1,6 @@
 """What the conversation store (Redis) keeps (issue 14): conversations in memory only — after /forget or expiry
 nothing of them is left in any file — and personal details removed before anything is stored."""
+
 import json
 import socket
 import time
@@ -46,8 +47,12 @@ def test_redis_runs_without_snapshot_or_append_only_file(cluster):
 
 
 def conversation_with_words(cluster, chat: Conversation, word: str) -> None:
-    for message in (f"can police arrest me if i call 911 {word}", f"{word} what is the good samaritan act",
-                    "can you check if the law protects me", "yes"):
+    for message in (
+        f"can police arrest me if i call 911 {word}",
+        f"{word} what is the good samaritan act",
+        "can you check if the law protects me",
+        "yes",
+    ):
         chat.say(message)
     assert word.encode() in stored(cluster, chat.sender)  # the conversation (with its text) is in Redis
 
@@ -65,8 +70,9 @@ def test_a_forgotten_conversation_leaves_nothing_on_disk(cluster):
 @pytest.fixture(scope="module")
 def short_lived():
     """Its own small cluster (1 Rasa server) whose conversations expire after SHORT_EXPIRY seconds."""
-    with Cluster(servers=1, model=MODEL, expiry_seconds=SHORT_EXPIRY, cors=[ALLOWED_ORIGIN],
-                 rate=1000, burst=1000) as running:
+    with Cluster(
+        servers=1, model=MODEL, expiry_seconds=SHORT_EXPIRY, cors=[ALLOWED_ORIGIN], rate=1000, burst=1000
+    ) as running:
         yield running
 
 
@@ -88,8 +94,10 @@ DETAILS_MASKED_SINCE_ISSUE_7 = [
     ("my name is Kelsey Brightwater and can police arrest me {w}", ["Kelsey", "Brightwater"]),
     ("{w} call me at 604-555-0199 if the cops come", ["604-555-0199", "555-0199", "6045550199"]),
     ("my email is kelsey.b@example.org {w} is naloxone free", ["kelsey.b@example.org", "kelsey.b"]),
-    ("i live at 1180 Maple Crescent, V5K 0A1 {w} where can i get naloxone",
-     ["1180 Maple", "Maple Crescent", "V5K 0A1", "V5K"]),
+    (
+        "i live at 1180 Maple Crescent, V5K 0A1 {w} where can i get naloxone",
+        ["1180 Maple", "Maple Crescent", "V5K 0A1", "V5K"],
+    ),
     ("je m'appelle Marie Tremblay {w} est-ce que la police peut m'arrêter", ["Marie", "Tremblay"]),
     ("born 1994-03-14 {w} am i protected on probation", ["1994-03-14"]),
 ]
@@ -107,7 +115,7 @@ def check_store_has_no_details(cluster, cases):
     raw = stored(cluster, chat.sender)
     tracker = json.loads(raw)
     user_texts = [e.get("text") or "" for e in tracker["events"] if e.get("event") == "user"]
-    assert len(user_texts) >= len(cases) and all(word in text for text in user_texts[-len(cases):]), user_texts
+    assert len(user_texts) >= len(cases) and all(word in text for text in user_texts[-len(cases) :]), user_texts
     leaked = [detail for _, details in cases for detail in details if detail.lower().encode() in raw.lower()]
     assert leaked == [], f"stored in Redis: {leaked}"
 
@@ -123,9 +131,19 @@ def test_lower_case_names_are_removed_before_the_conversation_is_stored(cluster)
 def test_client_metadata_is_not_stored_with_personal_details(cluster):
     """The widget sends metadata (its language); anything else a client adds must not be stored raw."""
     chat, word = Conversation(cluster), marker()
-    status, _ = post(cluster.rest_url, {"sender": chat.sender, "message": f"is naloxone free {word}",
-                                        "metadata": {"language": "en", "email": "kelsey.b@example.org",
-                                                     "name": "Kelsey Brightwater", "phone": "604-555-0199"}})
+    status, _ = post(
+        cluster.rest_url,
+        {
+            "sender": chat.sender,
+            "message": f"is naloxone free {word}",
+            "metadata": {
+                "language": "en",
+                "email": "kelsey.b@example.org",
+                "name": "Kelsey Brightwater",
+                "phone": "604-555-0199",
+            },
+        },
+    )
     assert status == 200
     raw = stored(cluster, chat.sender)
     assert word.encode() in raw

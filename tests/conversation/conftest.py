@@ -1,5 +1,6 @@
 """The real servers for conversation tests: the action server + Rasa with the trained model, on free loopback
 ports, started once per test session (and a second Rasa without any action server for the outage tests)."""
+
 from __future__ import annotations
 
 import pytest
