@@ -1,7 +1,7 @@
 """Split the phrasings collected from public sources (data/collected/pool_*.jsonl) into training data and the fresh
 test split, once, before any training data was written for them.
 
-    python scripts/split_collected.py          # writes data/nlu/collected_{en,fr}.yml and tests/nlu/fresh_{en,fr}.yml
+    python scripts/split_collected.py          # writes data/nlu/{en,fr}/collected.yml and tests/nlu/fresh_{en,fr}.yml
 
 - Every item is a real phrasing found in a public source (FAQ, survey item, interview or news quote, forum post),
   with that source kept next to it (`metadata.source`).
@@ -39,6 +39,11 @@ EXCLUDED_PHRASES = ("cannabis record suspension", "suspension du casier", "réha
                     "Quand peut-on présenter une demande?")
 
 
+def collected_path(language: str) -> Path:
+    """The training part, with the team's examples of that language (data/nlu/<language>/)."""
+    return ROOT / "data" / "nlu" / language / "collected.yml"
+
+
 def stable_rank(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -50,7 +55,7 @@ def _key(text: str) -> str:
 def previous_assignment(language: str):
     """(texts already in the fresh split, texts already in training) from the files an earlier run wrote."""
     found = []
-    for path in (ROOT / "tests" / "nlu" / f"fresh_{language}.yml", ROOT / "data" / "nlu" / f"collected_{language}.yml"):
+    for path in (ROOT / "tests" / "nlu" / f"fresh_{language}.yml", collected_path(language)):
         texts = set()
         if path.exists():
             import yaml
@@ -106,8 +111,8 @@ def team_examples(language: str):
     sys.path.insert(0, str(ROOT))
     from ops.overlap import nlu_examples
 
-    return [example for path in sorted((ROOT / "data" / "nlu").glob("*.yml"))
-            if path.name != f"collected_{language}.yml" for example in nlu_examples(str(path))]
+    return [example for path in sorted((ROOT / "data" / "nlu").rglob("*.yml"))
+            if path != collected_path(language) for example in nlu_examples(str(path))]
 
 
 def move_overlaps(training, fresh, language: str) -> None:
@@ -122,11 +127,12 @@ def move_overlaps(training, fresh, language: str) -> None:
 
 def main() -> None:
     for language in ("en", "fr"):
-        items = [json.loads(line) for line in (ROOT / "data" / "collected" / f"pool_{language}.jsonl").open(encoding="utf-8")]
+        pool = ROOT / "data" / "collected" / f"pool_{language}.jsonl"
+        items = [json.loads(line) for line in pool.open(encoding="utf-8")]
         training, fresh = split(items, *previous_assignment(language))
         move_overlaps(training, fresh, language)
         fresh = {intent: group for intent, group in fresh.items() if group}
-        (ROOT / "data" / "nlu" / f"collected_{language}.yml").write_text(
+        collected_path(language).write_text(
             render(training, TRAINING_HEADER.format(language=language)), encoding="utf-8")
         (ROOT / "tests" / "nlu" / f"fresh_{language}.yml").write_text(render(fresh, FRESH_HEADER), encoding="utf-8")
         print(language, "training", sum(map(len, training.values())), "fresh", sum(map(len, fresh.values())))
