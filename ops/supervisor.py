@@ -54,6 +54,9 @@ KEEP_OLD_RUNS_SECONDS = 24 * 3600
 Check = str | Callable[[], bool] | None
 
 _given_ports: set[int] = set()
+# the OS's randomness, not the `random` module's state (tests may seed that: two test runs would then try the same
+# ports in the same order)
+_port_chooser = random.SystemRandom()
 
 
 def _ephemeral_range() -> range:
@@ -69,7 +72,7 @@ def free_port() -> int:
     connection can't take it before our server binds), never one this process handed out before."""
     ephemeral = _ephemeral_range()
     for _ in range(200):
-        port = random.randint(20000, 65535)
+        port = _port_chooser.randint(20000, 65535)
         if port in ephemeral or port in _given_ports:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
