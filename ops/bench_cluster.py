@@ -25,7 +25,6 @@ from ops.bench_common import parse_args, peak_rss_mib, publish
 from ops.cluster import Cluster
 from ops.stats import mean, percentile, rate
 
-MARK_START, MARK_END = "<!-- cluster-bench:start -->", "<!-- cluster-bench:end -->"
 SCRIPT = [
     "can police arrest me if i call 911",
     "where can i get naloxone",
@@ -143,16 +142,12 @@ def table(results: dict[int, dict[str, Any]], users: int, seconds: float) -> str
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__, argv, users=100, seconds=60.0)
     results = {servers: measure(servers, args.users, args.seconds) for servers in (1, 2)}
-    publish(
-        "Load through nginx (cluster)",
-        "bench-cluster",
+    text = (
         f"{args.users} concurrent simulated users for {args.seconds:.0f} s through nginx to Rasa servers sharing "
         f"Redis (ops/cluster.py), at two paces: back to back (the next message as soon as the answer arrives) and "
-        f"people-paced (a 4–8 s pause before each message).\n\n{table(results, args.users, args.seconds)}",
-        args.out,
-        MARK_START,
-        MARK_END,
+        f"people-paced (a 4–8 s pause before each message).\n\n{table(results, args.users, args.seconds)}"
     )
+    publish("cluster", "Load through nginx (cluster)", text, args.out)
     return 0
 
 

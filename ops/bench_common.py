@@ -74,12 +74,17 @@ def parse_args(doc: str, argv: list[str] | None, **defaults: float) -> argparse.
     return parser.parse_args(argv)
 
 
-def publish(title: str, target: str, text: str, out: Path | None, start: str, end: str) -> str:
-    """A benchmark section ("## title", where and how it was measured, then `text`): printed and, with --out,
-    written between its markers. Returns the section."""
-    body = f"## {title}\n\n{where_measured()}, with `make bench` (this part alone: `make {target}`). {text}\n"
+def markers(name: str) -> tuple[str, str]:
+    """The start/end markers of benchmark `name`'s section in docs/benchmarks.md (ops/bench.py keeps them)."""
+    return f"<!-- {name}-bench:start -->", f"<!-- {name}-bench:end -->"
+
+
+def publish(name: str, title: str, text: str, out: Path | None) -> str:
+    """Benchmark `name`'s section ("## title", where and how it was measured — `make bench-<name>` runs it alone —
+    then `text`): printed and, with --out, written between its markers. Returns the section."""
+    body = f"## {title}\n\n{where_measured()}, with `make bench` (this part alone: `make bench-{name}`). {text}\n"
     print(body)
     if out:
-        write_section(out, body, start, end)
+        write_section(out, body, *markers(name))
         print(f"written to {out}")
     return body

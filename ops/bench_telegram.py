@@ -25,7 +25,6 @@ from ops.fake_telegram import FakeTelegram, Updates
 from ops.services import BotServices, free_port
 from ops.stats import rate, summary
 
-MARK_START, MARK_END = "<!-- telegram-bench:start -->", "<!-- telegram-bench:end -->"
 SECRET = "bench-secret"
 QUESTIONS = [
     "can police arrest me if i call 911",
@@ -158,16 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     print("[telegram] starting the bot…", flush=True)
     with BotServices() as services:
         results = asyncio.run(measure(services, args.messages, args.chats))
-    publish(
-        "Telegram bridge",
-        "bench-telegram",
+    how = (
         "The bridge ran as its own process in webhook mode; a fake Bot API on loopback stood in for Telegram (so "
-        "Telegram's own network time is not included); the real Rasa and action servers answered.\n\n"
-        + table(results, args.chats, args.messages),
-        args.out,
-        MARK_START,
-        MARK_END,
+        "Telegram's own network time is not included); the real Rasa and action servers answered."
     )
+    publish("telegram", "Telegram bridge", f"{how}\n\n{table(results, args.chats, args.messages)}", args.out)
     return 0
 
 

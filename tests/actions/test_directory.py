@@ -1,9 +1,9 @@
 """The harm-reduction resource directory: the real file is consistent and sourced, validate() catches each kind
 of problem, lookup order is local → provincial → national, and reply blocks carry their source."""
+
 from __future__ import annotations
 
 import copy
-import datetime
 import re
 
 import pytest
@@ -16,7 +16,9 @@ from tests.support.repo import ROOT
 
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 # Phone-like strings in free text: 10/11-digit numbers (with or without parentheses) and letter numbers.
-PHONE_IN_TEXT = re.compile(r"(?<![\w-])(?:1-)?\(?\d{3}\)?[- ]\d{3}-\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
+PHONE_IN_TEXT = re.compile(
+    r"(?<![\w-])(?:1-)?\(?\d{3}\)?[- ]\d{3}-\d{4}(?![\w-])|(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?"
+)
 URL_IN_TEXT = re.compile(r"https?://[^\s)\"']+")
 PROVINCES = provinces()  # data/jurisdictions.yml
 
@@ -32,15 +34,23 @@ def by_id(entry_id):
 def numbers(entry):
     for field in ("phone", "text"):
         value = entry.get(field)
-        for number in value if isinstance(value, list) else [value] if value else []:
-            yield number
+        yield from value if isinstance(value, list) else [value] if value else []
 
 
 # ------------------------------------------------------------------ hand-made directories for validate()
 
+
 def entry(entry_id, kind, jurisdiction, **extra):
-    base = {"id": entry_id, "name": entry_id.replace("_", " "), "kind": kind, "jurisdiction": jurisdiction,
-            "description": "d", "description_fr": "d", "sources": ["S13"], "status": "verified"}
+    base = {
+        "id": entry_id,
+        "name": entry_id.replace("_", " "),
+        "kind": kind,
+        "jurisdiction": jurisdiction,
+        "description": "d",
+        "description_fr": "d",
+        "sources": ["S13"],
+        "status": "verified",
+    }
     base.update(extra)
     return base
 
@@ -50,10 +60,12 @@ def minimal_directory():
     items = []
     for code in PROVINCES:
         low = code.lower()
-        items += [entry(f"{low}_emergency", "emergency", code, phone="911"),
-                  entry(f"{low}_health", "health_line", code, phone="8-1-1"),
-                  entry(f"{low}_naloxone", "naloxone", code),
-                  entry(f"{low}_hr", "harm_reduction_program", code)]
+        items += [
+            entry(f"{low}_emergency", "emergency", code, phone="911"),
+            entry(f"{low}_health", "health_line", code, phone="8-1-1"),
+            entry(f"{low}_naloxone", "naloxone", code),
+            entry(f"{low}_hr", "harm_reduction_program", code),
+        ]
     items.append(entry("nors", "overdose_line", "CA", phone="1-888-688-6677", url="https://example.org/"))
     return {"verified_on": "2026-11-28", "kinds": list(directory()["kinds"]), "entries": items}
 
@@ -68,75 +80,63 @@ def test_minimal_directory_is_valid():
     assert validate(minimal_directory()) == []
 
 
-def test_validate_catches_bad_phone():
-    def change(items):
-        items[-1]["phone"] = "1-888-6886677"
-    problems = problems_after(change)
-    assert len(problems) == 1 and "bad phone" in problems[0], problems
+# One change to a valid directory, and the one problem validate() must report for it.
+ONE_PROBLEM = [
+    pytest.param(-1, {"phone": "1-888-6886677"}, "bad phone", id="bad_phone"),
+    pytest.param(-1, {"phone": "1-888-688-NORS"}, "1-888-688-6677", id="letter_number_without_its_digits"),
+    pytest.param(0, {"sources": ["S13", "S9999"]}, "S9999", id="unknown_source"),
+    pytest.param(2, {"status": "unverified"}, "needs a `note`", id="unverified_without_note"),
+    pytest.param(-1, {"kind": "hotline"}, "unknown kind 'hotline'", id="unknown_kind"),
+]
+# Changes that keep the directory valid.
+NO_PROBLEM = [
+    pytest.param(-1, {"phone": ["1-888-688-NORS", "1-888-688-6677"]}, id="letter_number_with_its_digits"),
+    pytest.param(
+        -1,
+        {"phone": "1-866-APPELLE", "description": "Call 1-866-APPELLE (1-866-277-3553)."},
+        id="letter_number_with_its_digits_in_the_description",
+    ),
+    pytest.param(2, {"status": "unverified", "note": "Only an anecdotal source."}, id="unverified_with_a_note"),
+    pytest.param(
+        3,
+        {"status": "not_found", "note": "no provincial harm-reduction page found in our sources"},
+        id="harm_reduction_not_found",
+    ),
+]
 
 
-def test_validate_allows_letter_numbers_only_with_their_digits():
-    def letters_alone(items):
-        items[-1]["phone"] = "1-888-688-NORS"
-    problems = problems_after(letters_alone)
-    assert len(problems) == 1 and "1-888-688-6677" in problems[0], problems
-
-    def letters_with_digits(items):
-        items[-1]["phone"] = ["1-888-688-NORS", "1-888-688-6677"]
-    assert problems_after(letters_with_digits) == []
-
-    def letters_with_digits_in_description(items):
-        items[-1].update(phone="1-866-APPELLE", description="Call 1-866-APPELLE (1-866-277-3553).")
-    assert problems_after(letters_with_digits_in_description) == []
+@pytest.mark.parametrize("index, fields, expected", ONE_PROBLEM)
+def test_validate_catches_the_one_problem(index, fields, expected):
+    problems = problems_after(lambda items: items[index].update(fields))
+    assert len(problems) == 1 and expected in problems[0], problems
 
 
-def test_validate_catches_unknown_source():
-    def change(items):
-        items[0]["sources"] = ["S13", "S9999"]
-    problems = problems_after(change)
-    assert len(problems) == 1 and "S9999" in problems[0], problems
-
-
-def test_validate_catches_unverified_without_note():
-    def change(items):
-        items[2]["status"] = "unverified"
-    problems = problems_after(change)
-    assert len(problems) == 1 and "needs a `note`" in problems[0], problems
-
-    def with_note(items):
-        items[2].update(status="unverified", note="Only an anecdotal source.")
-    assert problems_after(with_note) == []
+@pytest.mark.parametrize("index, fields", NO_PROBLEM)
+def test_validate_accepts(index, fields):
+    assert problems_after(lambda items: items[index].update(fields)) == []
 
 
 def test_validate_catches_missing_coverage():
     def change(items):
         items[:] = [e for e in items if e["id"] != "nu_emergency"]
+
     problems = problems_after(change)
     assert problems == ["coverage: NU has no emergency entry"], problems
 
 
 def test_not_found_counts_for_harm_reduction_only():
-    def hr_not_found(items):
-        items[3].update(status="not_found", note="no provincial harm-reduction page found in our sources")
-    assert problems_after(hr_not_found) == []
-
     def naloxone_not_found(items):
         items[2].update(status="not_found", note="none found")
+
     problems = problems_after(naloxone_not_found)
     assert any("only allowed for harm_reduction_program" in p for p in problems), problems
     assert "coverage: BC has no naloxone entry" in problems, problems
 
 
-def test_validate_catches_unknown_kind():
-    def change(items):
-        items[-1]["kind"] = "hotline"
-    problems = problems_after(change)
-    assert len(problems) == 1 and "unknown kind 'hotline'" in problems[0], problems
-
-
 def test_validate_catches_duplicate_id():
     def change(items):
         items.append(copy.deepcopy(items[-1]))
+
     problems = problems_after(change)
     assert len(problems) == 1 and "duplicate id" in problems[0], problems
 
@@ -144,6 +144,7 @@ def test_validate_catches_duplicate_id():
 def test_validate_catches_bad_url_scheme():
     def change(items):
         items[-1]["url"] = "ftp://example.org/naloxone"
+
     problems = problems_after(change)
     assert len(problems) == 1 and "must start with http" in problems[0], problems
 
@@ -153,6 +154,7 @@ def test_validate_catches_missing_fields_unknown_jurisdiction_and_bad_city():
         del items[0]["description_fr"]
         items[-1]["jurisdiction"] = True  # what bare `ON` becomes in YAML
         items[4]["city"] = "Winnipeg"  # items[4] is AB
+
     problems = problems_after(change)
     assert any("missing required field `description_fr`" in p for p in problems), problems
     assert any("unknown jurisdiction True" in p for p in problems), problems
@@ -160,10 +162,12 @@ def test_validate_catches_missing_fields_unknown_jurisdiction_and_bad_city():
 
     def right_city(items):
         items[4].update(jurisdiction="MB", city="Winnipeg", kind="drug_checking")
+
     assert not [p for p in problems_after(right_city) if "city" in p]
 
 
 # ------------------------------------------------------------------ the real file
+
 
 def test_real_directory_is_valid():
     assert validate(directory()) == []
@@ -183,7 +187,7 @@ def test_nunavut_emergency_does_not_claim_911():
     for field in ("name", "name_fr", "description", "description_fr"):
         value = nunavut.get(field) or ""
         for match in re.finditer(r"9-?1-?1", value):
-            before = value[max(0, match.start() - 40):match.start()].lower()
+            before = value[max(0, match.start() - 40) : match.start()].lower()
             assert re.search(r"\b(not|no|n'a pas|pas de)\b", before), (field, value)
     assert "health centre" in nunavut["description"] and "centre de santé" in nunavut["description_fr"]
 
@@ -239,10 +243,12 @@ def test_988_mentions_quebec_routing():
 
 # ------------------------------------------------------------------ lookup order
 
+
 def test_entries_order_city_then_province_then_national():
     found = entries(province="MB", city="Winnipeg")
-    places = [("city" if e.get("city") else "province") if e["jurisdiction"] == "MB" else e["jurisdiction"]
-              for e in found]
+    places = [
+        ("city" if e.get("city") else "province") if e["jurisdiction"] == "MB" else e["jurisdiction"] for e in found
+    ]
     assert places[0] == "city" and found[0]["id"] == "street_connections_winnipeg"
     assert places == sorted(places, key=["city", "province", "CA"].index)
     assert "province" in places and "CA" in places
@@ -263,6 +269,7 @@ def test_entries_filters_kind_other_cities_and_missing():
 
 
 # ------------------------------------------------------------------ reply blocks and report
+
 
 @pytest.mark.parametrize("entry_id", ["nors", "qc_health_line", "nu_emergency", "street_connections_winnipeg"])
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -296,7 +303,7 @@ def test_every_entry_formats_within_a_phone_screen():
 
 
 def test_dates_shown_are_the_sources_own_dates():
-    """"Source as of …" comes from the first source's `as_of` (the date printed on it), in the reply's language."""
+    """ "Source as of …" comes from the first source's `as_of` (the date printed on it), in the reply's language."""
     item = by_id("kids_help_phone")
     first = sources()[item["sources"][0]]
     expected = readable_date(first["as_of"]) if first["as_of"] else None

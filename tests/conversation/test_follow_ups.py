@@ -7,38 +7,19 @@ import pytest
 pytestmark = pytest.mark.servers
 
 
-@pytest.mark.parametrize(
-    "topic, follow_up, expected",
-    [  # expected: a regular expression
-        pytest.param("where can i get naloxone in manitoba", "is it free?", "(?i)free", id="is_it_free_after_naloxone"),
-        pytest.param(
-            "is there someone who can stay on the phone while i use",
-            "what's the number again?",
-            "1-888-688-6677",
-            id="whats_the_number_again_after_the_overdose_line",
-        ),
-        pytest.param(
-            "what is the good samaritan drug overdose act",
-            "when did it start?",
-            "May 4, 2017",
-            id="when_did_it_start_after_the_act",
-        ),
-        pytest.param("what is the suicide crisis line", "since when?", "2023", id="when_did_it_start_after_988"),
-        pytest.param(
-            "can police arrest me if i call 911 for an overdose",
-            "what about my friend?",
-            "everyone at the scene",
-            id="what_about_my_friend_after_a_legal_answer",
-        ),
-        pytest.param(
-            "what does the good samaritan act cover",
-            "what about parole?",
-            "parole",
-            id="what_about_parole_is_its_own_question",
-        ),
-        pytest.param("où trouver de la naloxone", "c'est gratuit?", "gratuite", id="follow_ups_in_french"),
-    ],
-)
+# (the last topic, the follow-up, what the answer must contain: a regular expression)
+FOLLOW_UPS = [
+    ("where can i get naloxone in manitoba", "is it free?", "(?i)free"),
+    ("is there someone who can stay on the phone while i use", "what's the number again?", "1-888-688-6677"),
+    ("what is the good samaritan drug overdose act", "when did it start?", "May 4, 2017"),
+    ("what is the suicide crisis line", "since when?", "2023"),
+    ("can police arrest me if i call 911 for an overdose", "what about my friend?", "everyone at the scene"),
+    ("what does the good samaritan act cover", "what about parole?", "parole"),
+    ("où trouver de la naloxone", "c'est gratuit?", "gratuite"),
+]
+
+
+@pytest.mark.parametrize("topic, follow_up, expected", FOLLOW_UPS, ids=[f"{t} / {f}" for t, f, _ in FOLLOW_UPS])
 def test_a_follow_up_is_answered_about_the_last_topic(chat, topic, follow_up, expected):
     chat.say(topic)
     reply = chat.say(follow_up)

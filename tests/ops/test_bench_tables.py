@@ -1,7 +1,8 @@
 """The benchmarks' report formatting on made-up figures (the benchmarks themselves take minutes to hours)."""
 
 from ops import bench, bench_cluster, bench_telegram
-from ops.bench_common import parse_args, publish, write_section
+from ops.bench_common import markers, parse_args, publish, write_section
+from tests.support.repo import ROOT
 
 
 def test_bench_table_shows_both_configs_and_dashes_for_missing():
@@ -68,10 +69,22 @@ def test_write_section_replaces_only_its_own_section(tmp_path):
 
 def test_a_section_says_where_and_how_it_was_measured(tmp_path, capsys):
     out = tmp_path / "benchmarks.md"
-    body = publish("Load", "bench-load", "Text.\n\n| table |", out, "<!-- x:start -->", "<!-- x:end -->")
+    body = publish("load", "Load", "Text.\n\n| table |", out)
     assert body.startswith("## Load\n\nMeasured ")
     assert "CPUs, Python 3." in body and "with `make bench` (this part alone: `make bench-load`). Text." in body
-    assert body in out.read_text(encoding="utf-8") and body in capsys.readouterr().out
+    written = out.read_text(encoding="utf-8")
+    assert f"<!-- load-bench:start -->\n{body}\n<!-- load-bench:end -->" in written
+    assert body in capsys.readouterr().out
+
+
+def test_bench_sections_are_the_ones_make_and_the_main_report_know():
+    import re
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for name in ("telegram", "cluster"):
+        start, end = markers(name)
+        assert re.fullmatch(r"<!-- (\w+)-bench:start -->", start) and end == start.replace("start", "end")
+        assert f"bench-{name}:" in makefile and f"-m ops.bench_{name} --out docs/benchmarks.md" in makefile
 
 
 def test_bench_options_are_typed_like_their_defaults():
