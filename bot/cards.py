@@ -33,14 +33,14 @@ def card_content(language: str = "en") -> Dict:
     return in_language(load(CARD_FILE)["card"], language)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for candidate in FONT_CANDIDATES:
         if Path(candidate).exists():
             return ImageFont.truetype(candidate, size)
     return ImageFont.load_default(size=size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> List[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> List[str]:
     """Greedy word wrap to a pixel width. Only ordinary spaces break a line: a non-breaking space (French « 120 min »,
     « Nunavut : ») keeps its words together."""
     lines: List[str] = []
@@ -84,7 +84,7 @@ class CardTextTooLong(ValueError):
     """A text in the card data doesn't fit its box (shorten it rather than letting the picture cut it)."""
 
 
-def _fitting(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> List[str]:
+def _fitting(draw: ImageDraw.ImageDraw, text: str, font, width: float, max_lines: int) -> List[str]:
     lines = _wrap(draw, text, font, width)
     if len(lines) > max_lines:
         raise CardTextTooLong(f"{text[:40]!r}… needs {len(lines)} lines, the card has room for {max_lines}")

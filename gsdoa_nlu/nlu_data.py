@@ -60,5 +60,5 @@ def _provide(self, importer: TrainingDataImporter) -> TrainingData:  # no hint o
     return without_answers(training_data)
 
 
-_provide.__wrapped__ = _ORIGINAL_PROVIDE  # type: ignore[attr-defined]
-NLUTrainingDataProvider.provide = _provide  # type: ignore[method-assign]
+_provide.__wrapped__ = _ORIGINAL_PROVIDE  # type: ignore[attr-defined]  # functions take attributes at run time
+NLUTrainingDataProvider.provide = _provide  # Rasa is untyped (Any) for mypy: nothing to ignore

@@ -153,7 +153,7 @@ def test_every_emergency_follow_up_names_the_law_and_its_source():
 def test_french_answers_say_when_they_link_an_english_page():
     """A French answer that links an English page says « (en anglais) »; one that links a French page doesn't."""
     wrong = []
-    for file, name, variant in all_responses():
+    for _file, name, variant in all_responses():
         if not is_french(variant):
             continue
         for line in variant["text"].splitlines():

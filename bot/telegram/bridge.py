@@ -21,7 +21,7 @@ import re
 from collections import OrderedDict
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
 
-from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
+from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler,
@@ -43,6 +43,20 @@ TYPING_AFTER_S = 0.4              # most answers come faster: don't spend Telegr
 TYPING_EVERY_S = 4.5              # Telegram shows "typing…" for about 5 s
 CONCURRENT_UPDATES = 64           # different chats in parallel; one chat stays in order (ChatLocks)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _chat(update: Update) -> Chat:
+    """The update's chat: the handlers that use it are registered for messages, commands and buttons, which have one."""
+    if update.effective_chat is None:
+        raise ValueError("an update without a chat reached a chat handler")
+    return update.effective_chat
+
+
+def _message(update: Update) -> Message:
+    """The update's message, for the handlers registered for messages."""
+    if update.effective_message is None:
+        raise ValueError("an update without a message reached a message handler")
+    return update.effective_message
 
 
 class ChatLocks:
@@ -144,7 +158,8 @@ class TelegramBridge:
                         buttons: Optional[List[Dict[str, str]]] = None) -> Optional[Message]:
         markup = None
         if buttons:  # callback_data signed for this chat only
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(**cell) for cell in row]
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(cell["text"], callback_data=cell["callback_data"])
+                                            for cell in row]
                                            for row in button_rows(buttons, self.codec, self.sender_id(chat_id))])
         try:
             return await self._call(app_bot.send_message, chat_id=chat_id, text=to_html(text),
@@ -210,7 +225,7 @@ class TelegramBridge:
     async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
                     offline_text: str = "bot_unreachable") -> None:
         """Send one message to Rasa and its replies to the chat; Rasa down or slow -> 911 + NORS + try again."""
-        chat_id = update.effective_chat.id
+        chat_id = _chat(update).id
         language = self.language(update)
         sender = self.sender_id(chat_id)
         async with self.locks.hold(sender):
@@ -225,7 +240,7 @@ class TelegramBridge:
                 await self.send_text(context.bot, chat_id, content.text(offline_text, language))
                 return
             await self.deliver(context.bot, chat_id, replies, language,
-                               in_group=update.effective_chat.type != ChatType.PRIVATE)
+                               in_group=_chat(update).type != ChatType.PRIVATE)
 
     MAX_REMEMBERED_LANGUAGES = 10_000
 
@@ -261,8 +276,8 @@ class TelegramBridge:
 
     def addressed_to_bot(self, update: Update, bot_username: str, bot_id: int) -> bool:
         """Private chats: always. Groups: only a @mention of the bot or a reply to one of its messages."""
-        message = update.effective_message
-        if update.effective_chat.type == ChatType.PRIVATE:
+        message = _message(update)
+        if _chat(update).type == ChatType.PRIVATE:
             return True
         replied = message.reply_to_message
         if replied and replied.from_user and replied.from_user.id == bot_id:
@@ -303,7 +318,7 @@ class TelegramBridge:
         bot = context.bot
         if not self.addressed_to_bot(update, bot.username, bot.id):
             return  # group chatter not meant for the bot: not read, not kept
-        text = update.effective_message.text or ""
+        text = _message(update).text or ""
         if bot.username:
             text = text.replace(f"@{bot.username}", " ").strip()
         await self.relay(update, context, text)
@@ -318,29 +333,29 @@ class TelegramBridge:
         await self.relay(update, context, "/resources")
 
     async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat.type == ChatType.PRIVATE:  # in groups, other bots' commands are not ours
+        if _chat(update).type == ChatType.PRIVATE:  # in groups, other bots' commands are not ours
             await self.relay(update, context, "/help")
 
     async def on_emergency(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answered here, at once: no Rasa round trip between someone in danger and the steps."""
-        chat_id, language = update.effective_chat.id, self.language(update)
+        chat_id, language = _chat(update).id, self.language(update)
         await self.send_text(context.bot, chat_id, content.emergency_answer(language))
         await self.send_card(context.bot, chat_id, language)
 
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_text(context.bot, update.effective_chat.id,
+        await self.send_text(context.bot, _chat(update).id,
                              content.text("telegram_language_prompt", self.language(update)),
                              buttons=[{"title": "English", "payload": '/set_language{"language":"en"}'},
                                       {"title": "Français", "payload": '/set_language{"language":"fr"}'}])
 
     async def on_privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_text(context.bot, update.effective_chat.id,
+        await self.send_text(context.bot, _chat(update).id,
                              content.text("telegram_privacy", self.language(update)))
 
     async def may_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Optional[bool]:
         """A group shares one conversation: only its admins may erase it (anyone in a private chat).
         None when Telegram couldn't say."""
-        chat, message = update.effective_chat, update.effective_message
+        chat, message = _chat(update), update.effective_message
         if chat.type == ChatType.PRIVATE:
             return True
         if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
@@ -357,7 +372,7 @@ class TelegramBridge:
 
     async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Erase the Rasa conversation; the bridge itself keeps nothing about a chat between messages."""
-        chat_id, language = update.effective_chat.id, self.language(update)
+        chat_id, language = _chat(update).id, self.language(update)
         allowed = await self.may_forget(update, context)
         if not allowed:
             name = "telegram_forget_failed" if allowed is None else "telegram_forget_admins_only"
@@ -373,6 +388,8 @@ class TelegramBridge:
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
+        if query is None:  # registered for button presses only
+            return
         with contextlib.suppress(TelegramError):
             await query.answer()  # always first: stops the spinner on the user's button
         if query.message is None or update.effective_chat is None:
@@ -402,7 +419,7 @@ class TelegramBridge:
 
     async def _reply_if_addressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> None:
         if self.addressed_to_bot(update, context.bot.username, context.bot.id):
-            await self.send_text(context.bot, update.effective_chat.id, content.text(name, self.language(update)))
+            await self.send_text(context.bot, _chat(update).id, content.text(name, self.language(update)))
 
     async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._reply_if_addressed(update, context, "telegram_voice")

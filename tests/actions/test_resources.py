@@ -30,7 +30,7 @@ def test_every_jurisdiction_answers_in_french_too(province):
     reply = local_reply(["naloxone", "health_line"], province, None, "fr")
     assert reply.startswith(f"Pour {province_name(province, 'fr')}")
     assert "Source\u00a0: " in reply and "Source : " not in reply        # French typography: no break before « : »
-    for line in (l for l in reply.splitlines() if l.startswith("Source")):
+    for line in (text for text in reply.splitlines() if text.startswith("Source")):
         url = line.split(" — ")[-1].split(" (source")[0]
         assert ("(en anglais)" in line) != is_french_page(url), line   # English pages say so, French ones don't
 
