@@ -5,7 +5,7 @@ Actions never hold answer text themselves; they pick responses and data entries 
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from gsdoa_content import load, text, texts
 from gsdoa_content.sources import FRENCH_PAGE, is_french_page, readable_date, source_as_of, source_line, sources
@@ -14,10 +14,10 @@ __all__ = ["FRENCH_PAGE", "intent_catalogue", "is_french_page", "readable_date",
            "sources", "text", "texts", "topics"]
 
 
-def intent_catalogue() -> Dict[str, Dict[str, Any]]:
+def intent_catalogue() -> dict[str, dict[str, Any]]:
     return load("intents.yml")["intents"]
 
 
-def topics() -> Dict[str, Any]:
+def topics() -> dict[str, Any]:
     """data/resources/topics.yml: which answers get local resources, of which kinds, and how kinds are named."""
     return load("resources/topics.yml")

@@ -8,7 +8,7 @@ report are dev tooling: ops/directory_checks.py (`python -m ops.resources_report
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from gsdoa_content import NATIONAL, city_provinces, in_language, load, text
 from gsdoa_content.sources import source_as_of, source_line
@@ -18,23 +18,23 @@ DIRECTORY_FILE = "resources/directory.yml"
 
 # ------------------------------------------------------------------ loading and lookup
 
-def directory() -> Dict[str, Any]:
+def directory() -> dict[str, Any]:
     """The parsed directory file (read once by gsdoa_content)."""
     return load(DIRECTORY_FILE)
 
 
-def _city_key(city: Optional[str]) -> Optional[str]:
+def _city_key(city: str | None) -> str | None:
     return city.strip().casefold() if isinstance(city, str) and city.strip() else None
 
 
-def _provinces_of_city(city: str) -> List[str]:
+def _provinces_of_city(city: str) -> list[str]:
     key = _city_key(city)
     return [code for name, codes in city_provinces().items() if _city_key(name) == key for code in codes]
 
 
-def entries(kind: Optional[str] = None, province: Optional[str] = None, city: Optional[str] = None,
+def entries(kind: str | None = None, province: str | None = None, city: str | None = None,
             include_national: bool = True, include_missing: bool = False,
-            data: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+            data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Entries for a place, most local first: that city's entries → the province's (province-wide ones, then,
     when no city is given, its city-specific ones) → national ones. Without a province or city: every
     provincial entry in file order, then national. `not_found` placeholders only with include_missing=True."""
@@ -49,7 +49,7 @@ def entries(kind: Optional[str] = None, province: Optional[str] = None, city: Op
     if not province and not city_key:
         return [e for e in items if e.get("jurisdiction") != NATIONAL] + national
 
-    def in_province(entry: Dict[str, Any]) -> bool:
+    def in_province(entry: dict[str, Any]) -> bool:
         return province is None or entry.get("jurisdiction") == province
 
     city_entries = [e for e in items if city_key and _city_key(e.get("city")) == city_key and in_province(e)
@@ -60,7 +60,7 @@ def entries(kind: Optional[str] = None, province: Optional[str] = None, city: Op
     return city_entries + wide + other_cities + national
 
 
-def _as_list(value: Any) -> List[Any]:
+def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -68,13 +68,13 @@ def _as_list(value: Any) -> List[Any]:
 
 # ------------------------------------------------------------------ reply blocks
 
-def hours_text(hours: str, language: Optional[str] = "en") -> str:
+def hours_text(hours: str, language: str | None = "en") -> str:
     """Opening hours in `language` (topics.yml `hours`), or as written in the directory."""
     names = (load("resources/topics.yml").get("hours") or {}).get(hours)
     return in_language(names, language) if names else hours
 
 
-def format_entry(entry: Dict[str, Any], language: Optional[str] = "en", compact: bool = False) -> str:
+def format_entry(entry: dict[str, Any], language: str | None = "en", compact: bool = False) -> str:
     """A short block for a chat reply: name, description, phone/text/web lines, then the source line with the date
     printed on that source ("source as of …"). Unverified and not-found entries say so on the first line.
     `compact` leaves out the description (a national entry shown because the place has none of its own)."""

@@ -3,7 +3,7 @@
 Rules utter `utter_fallback` before this action, so a reply exists even if the action server is down."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,7 +17,7 @@ MAX_SUGGESTIONS = 2
 MIN_CONFIDENCE = 0.05
 
 
-def consecutive_fallbacks(events: List[Dict[str, Any]]) -> int:
+def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
     """How many user messages in a row, up to the latest, fell back (a restart resets the count)."""
     count = 0
     for event in reversed(events):
@@ -30,7 +30,7 @@ def consecutive_fallbacks(events: List[Dict[str, Any]]) -> int:
     return count
 
 
-def full_intent(name: str, parse_data: Dict[str, Any]) -> Optional[str]:
+def full_intent(name: str, parse_data: dict[str, Any]) -> str | None:
     """'legal' -> 'legal/arrest' using the ResponseSelector's pick; plain intents unchanged."""
     selector = (parse_data.get("response_selector") or {}).get(name)
     if selector is None:
@@ -38,16 +38,16 @@ def full_intent(name: str, parse_data: Dict[str, Any]) -> Optional[str]:
     return ((selector.get("response") or {}).get("intent_response_key")) or None
 
 
-def label(entry: Dict[str, Any], language: Optional[str]) -> str:
+def label(entry: dict[str, Any], language: str | None) -> str:
     """The button label in the conversation's language (data/intents.yml: label / label_fr)."""
     return entry.get("label_fr") or entry["label"] if language == "fr" else entry["label"]
 
 
-def suggestions(parse_data: Dict[str, Any], language: Optional[str] = "en") -> List[Dict[str, str]]:
+def suggestions(parse_data: dict[str, Any], language: str | None = "en") -> list[dict[str, str]]:
     """Up to two buttons for the likeliest intents that may be offered, as labelled in data/intents.yml.
     A button's payload is its label, which the model maps back to that intent."""
     catalogue = intent_catalogue()
-    buttons: List[Dict[str, str]] = []
+    buttons: list[dict[str, str]] = []
     for ranked in parse_data.get("intent_ranking") or []:
         name = ranked.get("name")
         if not name or name == FALLBACK_INTENT or (ranked.get("confidence") or 0) < MIN_CONFIDENCE:
@@ -70,11 +70,11 @@ class ActionDidYouMean(Action):
     """After a message the model isn't sure about: offer the likeliest topics, or the main topics after
     a second miss in a row."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_did_you_mean"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         buttons = suggestions(tracker.latest_message or {}, language)
         if consecutive_fallbacks(tracker.events) >= 2 or not buttons:

@@ -5,7 +5,7 @@ renders them with the conversation's new `language` slot. Replies put together b
 you mean…?") have no response name and aren't repeated; neither are the conversation's small talk responses."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,10 +14,10 @@ NOT_REPEATED = ("utter_language_set", "utter_fallback", "utter_check_hint", "utt
                 "utter_thanks", "utter_goodbye")
 
 
-def last_answer(events: List[Dict[str, Any]]) -> List[str]:
+def last_answer(events: list[dict[str, Any]]) -> list[str]:
     """Response names of the bot's last answer before the latest user message (in order), skipping small talk."""
     users_seen = 0
-    names: List[str] = []
+    names: list[str] = []
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
@@ -26,7 +26,7 @@ def last_answer(events: List[Dict[str, Any]]) -> List[str]:
                 break
             continue
         if kind == "bot" and users_seen >= 1:
-            name: Optional[str] = (event.get("metadata") or {}).get("utter_action")
+            name: str | None = (event.get("metadata") or {}).get("utter_action")
             if name and name not in NOT_REPEATED:
                 names.insert(0, name)
     return names
@@ -35,11 +35,11 @@ def last_answer(events: List[Dict[str, Any]]) -> List[str]:
 class ActionRepeatLastAnswer(Action):
     """Repeats the previous answer's responses (rendered in the language just chosen)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_repeat_last_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         for response in last_answer(tracker.events):
             dispatcher.utter_message(response=response)
         return []

@@ -5,7 +5,7 @@ the verdict (texts verdict_* in data/texts.yml) into one message and clears the 
 user's situation stays in the conversation afterwards."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -16,9 +16,9 @@ from actions.content import text
 CHECK_SLOTS = ("gs_involved", "gs_beyond_personal", "gs_conditions", "gs_warrant")
 
 
-def verdict_parts(involved: Any, beyond_personal: Any, conditions: Any, warrant: Any) -> List[str]:
+def verdict_parts(involved: Any, beyond_personal: Any, conditions: Any, warrant: Any) -> list[str]:
     """Names of the verdict texts for a set of answers, in reading order."""
-    parts: List[str] = []
+    parts: list[str] = []
     if involved is False:
         parts.append("verdict_not_involved")
     else:
@@ -36,11 +36,11 @@ def verdict_parts(involved: Any, beyond_personal: Any, conditions: Any, warrant:
 class ActionProtectionVerdict(Action):
     """Explains what the Good Samaritan Drug Overdose Act means for the answers given in the check."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_protection_verdict"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         answers = [tracker.get_slot(slot) for slot in CHECK_SLOTS]
         message = "\n".join(text(name, language) for name in verdict_parts(*answers))

@@ -8,7 +8,7 @@ jurisdiction. The place is kept for this conversation only (the `province` slot)
 places without 911 (Nunavut, per our sources) get what to do instead."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -22,7 +22,7 @@ from gsdoa_content import NATIONAL, city_name, in_language, province_name, provi
 EMERGENCY = "emergency"
 
 
-def place_name(province: str, city: Optional[str], language: Optional[str]) -> str:
+def place_name(province: str, city: str | None, language: str | None) -> str:
     """'Regina, Saskatchewan' / 'la ville de Québec, Québec': the names the bot writes (data/jurisdictions.yml)."""
     name = province_name(province, language)
     if city:
@@ -30,11 +30,11 @@ def place_name(province: str, city: Optional[str], language: Optional[str]) -> s
     return f"{city}, {name}" if city else name
 
 
-def kinds_for(intent: Optional[str]) -> List[str]:
+def kinds_for(intent: str | None) -> list[str]:
     return list((topics().get("topics") or {}).get(intent or "", []))
 
 
-def place_in_message(message: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]:
+def place_in_message(message: dict[str, Any]) -> tuple[str | None, str | None]:
     """(province code, city) named in the message; the canonicalizer adds a city's province as an entity."""
     province = city = None
     for entity in message.get("entities") or []:
@@ -45,17 +45,17 @@ def place_in_message(message: Dict[str, Any]) -> Tuple[Optional[str], Optional[s
     return province, city
 
 
-def without_911(entry: Dict[str, Any]) -> bool:
+def without_911(entry: dict[str, Any]) -> bool:
     return "911" not in str(entry.get("phone") or "")
 
 
-def local_reply(kinds: List[str], province: str, city: Optional[str], language: Optional[str]) -> str:
+def local_reply(kinds: list[str], province: str, city: str | None, language: str | None) -> str:
     """The directory entries of each kind for the place (city first, then province), or the national ones with a
     note when the place has none of that kind. Each entry ends with its source and verified-on date."""
     limit = int(topics().get("max_per_kind", 2))
     budget = int(topics().get("max_local_chars", 650))
     place = place_name(province, city, language)
-    blocks: List[str] = [text("local_header", language, place=place)]
+    blocks: list[str] = [text("local_header", language, place=place)]
     seen = set()
     for kind in kinds:
         local = [e for e in entries(kind, province, city, include_national=False) if e["id"] not in seen][:limit]
@@ -78,7 +78,7 @@ def local_reply(kinds: List[str], province: str, city: Optional[str], language: 
     return "\n\n".join(blocks) if len(blocks) > 1 else ""
 
 
-def province_buttons(language: Optional[str]) -> List[Dict[str, str]]:
+def province_buttons(language: str | None) -> list[dict[str, str]]:
     return [{"title": place_name(code, None, language), "payload": f'/inform_place{{"province":"{code}"}}'}
             for code in provinces()]
 
@@ -86,11 +86,11 @@ def province_buttons(language: Optional[str]) -> List[Dict[str, str]]:
 class ActionLocalResources(Action):
     """After a resource answer: the entries for the user's place, or the province question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_local_resources"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         topic = full_intent(intent, message) if intent else None
@@ -119,7 +119,7 @@ class ActionLocalResources(Action):
         return [SlotSet("province", province)]
 
 
-def pending_kinds(events: List[Dict[str, Any]], lookback: int = 3) -> Optional[List[str]]:
+def pending_kinds(events: list[dict[str, Any]], lookback: int = 3) -> list[str] | None:
     """The resource kinds of the question the user asked just before naming a place (None if there was none)."""
     seen = 0
     for event in reversed(events):
@@ -142,11 +142,11 @@ class ActionPlaceAnswer(Action):
     """The user said where they are ("we're in Dartmouth", or a province button): answer the pending resource
     question for that place, or note the place and show naloxone and the health line there."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_place_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         province, city = place_in_message(tracker.latest_message or {})
         if province is None:

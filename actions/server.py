@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import zlib
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import endpoint, utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -47,7 +47,7 @@ def inflate(raw: bytes, encoding: str, limit: int = MAX_BODY_BYTES) -> bytes:
     return out
 
 
-def action_call_problem(body: Any) -> Optional[str]:
+def action_call_problem(body: Any) -> str | None:
     """Why a body isn't a Rasa action call, or None when its shape is right."""
     if not isinstance(body, dict):
         return "The body must be a JSON object."
@@ -77,7 +77,7 @@ def read_body(request: Request) -> Any:
     return json.loads(raw)
 
 
-def check_request(request: Request) -> Optional[Any]:
+def check_request(request: Request) -> Any | None:
     """The error reply for a /webhook call that must not reach the actions (too large, not JSON, wrong shape),
     or None."""
     if len(request.body or b"") > MAX_BODY_BYTES:

@@ -12,7 +12,6 @@ import argparse
 import functools
 import io
 from pathlib import Path
-from typing import Dict, List
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -28,7 +27,7 @@ RED, DARK, WHITE, PALE = (200, 16, 46), (25, 25, 25), (255, 255, 255), (255, 240
 STEP_COLOURS = [(200, 16, 46), (0, 94, 184), (0, 122, 77), (110, 60, 160)]
 
 
-def card_content(language: str = "en") -> Dict:
+def card_content(language: str = "en") -> dict:
     """The card's texts for a language (the content package's rule: English when the language has none)."""
     return in_language(load(CARD_FILE)["card"], language)
 
@@ -40,10 +39,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> List[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]:
     """Greedy word wrap to a pixel width. Only ordinary spaces break a line: a non-breaking space (French « 120 min »,
     « Nunavut : ») keeps its words together."""
-    lines: List[str] = []
+    lines: list[str] = []
     line = ""
     for word in text.split(" "):
         if not word:
@@ -84,7 +83,7 @@ class CardTextTooLong(ValueError):
     """A text in the card data doesn't fit its box (shorten it rather than letting the picture cut it)."""
 
 
-def _fitting(draw: ImageDraw.ImageDraw, text: str, font, width: float, max_lines: int) -> List[str]:
+def _fitting(draw: ImageDraw.ImageDraw, text: str, font, width: float, max_lines: int) -> list[str]:
     lines = _wrap(draw, text, font, width)
     if len(lines) > max_lines:
         raise CardTextTooLong(f"{text[:40]!r}… needs {len(lines)} lines, the card has room for {max_lines}")

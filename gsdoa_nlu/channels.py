@@ -28,7 +28,8 @@ import logging
 import os
 import re
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.events import Restarted, UserUttered
@@ -58,7 +59,7 @@ BRIDGE_HEADER = "X-GSDOA-Bridge"
 # Entities a payload may carry, and with which intents (None: any). Their values are checked against the slot's
 # values in the domain (categorical slots) or the gazetteer (city). Derived from the buttons the bot offers
 # (data/responses, actions/, bot/): the language choice, the province list, the check's answers, the emergency.
-PAYLOAD_ENTITIES: Dict[str, Optional[frozenset]] = {
+PAYLOAD_ENTITIES: dict[str, frozenset | None] = {
     "language": None,
     "province": frozenset({"inform_place"}),
     "city": frozenset({"inform_place"}),
@@ -104,7 +105,7 @@ def erase_conversation(tracker_store: Any, sender: str) -> bool:
     return False
 
 
-def channel_language(metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+def channel_language(metadata: dict[str, Any] | None) -> str | None:
     """The language a client says the user reads (`metadata.language`: 'fr', 'fr-CA', 'en-US'…) or None."""
     value = (metadata or {}).get("language")
     if not isinstance(value, str):
@@ -118,14 +119,14 @@ class PayloadPolicy:
     the NLU's response selector), at most the allow-listed entities for that intent, each a single string value of
     the right shape. `canonical()` returns the payload rebuilt from the checked parts, or None."""
 
-    def __init__(self, intents: Any, values: Dict[str, Any]) -> None:
+    def __init__(self, intents: Any, values: dict[str, Any]) -> None:
         self.intents = frozenset(intents)
         self.values = {name: frozenset(v) for name, v in values.items()}
-        self.city_provinces: Dict[str, str] = {}
+        self.city_provinces: dict[str, str] = {}
 
     @classmethod
-    def from_files(cls, domain: str = "domain.yml", places: Optional[str] = None,
-                   catalogue: Optional[str] = None) -> "PayloadPolicy":
+    def from_files(cls, domain: str = "domain.yml", places: str | None = None,
+                   catalogue: str | None = None) -> PayloadPolicy:
         """The domain's intents and slot values; the gazetteer's cities and the intent catalogue come from data/
         through gsdoa_content, unless other files are given (tests)."""
         data = load_yaml(domain)
@@ -143,7 +144,7 @@ class PayloadPolicy:
                 policy.city_provinces[str(city["name"])] = str(city["province"])
         return policy
 
-    def _value_ok(self, name: str, value: Any, entities: Dict[str, Any]) -> bool:
+    def _value_ok(self, name: str, value: Any, entities: dict[str, Any]) -> bool:
         if not isinstance(value, str):
             return False
         if name == "city":
@@ -151,7 +152,7 @@ class PayloadPolicy:
             return province is not None and entities.get("province", province) == province
         return value in self.values.get(name, ())
 
-    def canonical(self, text: str, language: Optional[str] = None) -> Optional[str]:
+    def canonical(self, text: str, language: str | None = None) -> str | None:
         """The accepted payload (with the client's first-guess language added when it has none), or None."""
         match = _PAYLOAD_PARTS.match(text.strip())
         if not match or match.group("intent") not in self.intents:
@@ -204,7 +205,7 @@ def restarted_since_last_message(events: Any) -> bool:
     return False
 
 
-def clean_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+def clean_metadata(metadata: Any) -> dict[str, Any] | None:
     """Only the allow-listed client metadata keys with well-shaped values; None when nothing is left."""
     if not isinstance(metadata, dict):
         return None
@@ -213,7 +214,7 @@ def clean_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
     return kept or None
 
 
-def _header(request: Any, name: str) -> Optional[str]:
+def _header(request: Any, name: str) -> str | None:
     headers = getattr(request, "headers", None) or {}
     wanted = name.lower()
     for key, value in headers.items():
@@ -222,7 +223,7 @@ def _header(request: Any, name: str) -> Optional[str]:
     return None
 
 
-def payload_with_language(text: str, language: Optional[str]) -> str:
+def payload_with_language(text: str, language: str | None) -> str:
     """A button payload skips the NLU components (Rasa reads its intent and entities directly), so a first-guess
     language travels inside it: "/greet" -> '/greet{"language": "fr"}'. Other text is returned unchanged."""
     if not language or not _PAYLOAD.match(text):
@@ -244,16 +245,16 @@ class BadRequest(ValueError):
 
 class SafeRestInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeRestInput:
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: Optional[str] = None, domain: str = "domain.yml",
-                 places: Optional[str] = None, catalogue: Optional[str] = None,
-                 bridge_secret: Optional[str] = None) -> None:
+    def __init__(self, max_chars: int = 1000, texts: str | None = None, domain: str = "domain.yml",
+                 places: str | None = None, catalogue: str | None = None,
+                 bridge_secret: str | None = None) -> None:
         self.max_chars = int(max_chars)
         try:  # data/texts.yml through gsdoa_content (its path rule), or another texts file given by a test
             self._texts = gsdoa_content.load_path(texts).get("texts", {}) if texts else gsdoa_content.texts()
@@ -269,7 +270,7 @@ class SafeRestInput(InputChannel):
         self.bridge_secret = secret.strip()
 
     # ---- request parsing ---------------------------------------------------------------------------------
-    def parse(self, request: Request) -> Dict[str, Any]:
+    def parse(self, request: Request) -> dict[str, Any]:
         """The checked fields of a request, or BadRequest with a message for the client."""
         try:
             body = request.json
@@ -292,7 +293,7 @@ class SafeRestInput(InputChannel):
         return {"sender": sender.strip(), "message": message, "input_channel": input_channel,
                 "metadata": clean_metadata(metadata)}
 
-    def sender_refusal(self, request: Any, sender: str) -> Optional[str]:
+    def sender_refusal(self, request: Any, sender: str) -> str | None:
         """Why this request may not use this sender id (Telegram's ids are the bridge's alone), or None."""
         if not sender.lower().startswith(TELEGRAM_PREFIX):
             return None
@@ -304,7 +305,7 @@ class SafeRestInput(InputChannel):
                 return "This conversation id is reserved for the Telegram bridge."
         return None
 
-    def prepare_text(self, message: str, language: Optional[str] = None) -> tuple[str, bool]:
+    def prepare_text(self, message: str, language: str | None = None) -> tuple[str, bool]:
         """Text to hand to Rasa: an accepted button payload in its canonical form (with the client's first-guess
         language), anything else as plain text (cleaned, masked, no leading "/", whole up to HARD_CAP_CHARS).
         The flag says whether the classifier will read only the first `max_chars` characters."""
@@ -315,7 +316,7 @@ class SafeRestInput(InputChannel):
         return text, len(text) > self.max_chars
 
     # ---- replies written by the channel itself ----------------------------------------------------------
-    def reply_text(self, name: str, language: Optional[str] = "en") -> str:
+    def reply_text(self, name: str, language: str | None = "en") -> str:
         """A channel text from data/texts.yml in `language` (gsdoa_content's rule: else English); both languages
         when it isn't known (None)."""
         entry = self._texts.get(name) or {}
@@ -323,7 +324,7 @@ class SafeRestInput(InputChannel):
             return _LAST_RESORT
         return gsdoa_content.both_languages(entry) if language is None else gsdoa_content.in_language(entry, language)
 
-    def reply_language(self, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+    def reply_language(self, metadata: dict[str, Any] | None) -> str | None:
         """For the channel's own replies (no NLU ran): the client's language, else None (both languages)."""
         return channel_language(metadata)
 
@@ -407,7 +408,7 @@ class SafeRestInput(InputChannel):
             return response.json([{"recipient_id": fields["sender"],
                                    "text": self.reply_text("service_degraded", language)}])
 
-        messages: List[Dict[str, Any]] = list(collector.messages)
+        messages: list[dict[str, Any]] = list(collector.messages)
         await self.erase_if_restarted(getattr(request.app.ctx, "agent", None), fields["sender"])
         if truncated:
             messages.append({"recipient_id": fields["sender"],

@@ -25,7 +25,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,7 +56,7 @@ EMBEDDING_KEY = "sentence_embedding"  # the message's vector, for the semantic e
 
 
 # ---------------------------------------------------------------------------------------------------------- features
-def masked_tokens(message: Message) -> List[str]:
+def masked_tokens(message: Message) -> list[str]:
     """Lower-case lemmas of the message's tokens, places replaced by the placeholder."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     doc = message.get(SPACY_DOCS[TEXT])
@@ -68,11 +68,11 @@ def masked_tokens(message: Message) -> List[str]:
     return words
 
 
-def _word_analyzer(words: List[str]) -> List[str]:
+def _word_analyzer(words: list[str]) -> list[str]:
     return words
 
 
-def _vectorizer(analyzer: str, vocabulary: Optional[Dict[str, int]] = None):
+def _vectorizer(analyzer: str, vocabulary: dict[str, int] | None = None):
     from sklearn.feature_extraction.text import CountVectorizer
 
     if analyzer == "words":
@@ -110,44 +110,44 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FlatIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"C": 1.0, "dense_weight": 1.5, "embeddings": True, "ranking_length": 10,
                 "calibration_folds": 3, "random_seed": 42, "embedding_cache": "build/embedding-cache",
                 "unknown_words_confidence": 0.2}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 state: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 state: dict[str, Any] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._state = state
-        self._vectorizers: Dict[str, Any] = {}
+        self._vectorizers: dict[str, Any] = {}
 
     @property
-    def _trained(self) -> Dict[str, Any]:
+    def _trained(self) -> dict[str, Any]:
         """The trained or loaded model (train() and load() set it before anything predicts)."""
         if self._state is None:
             raise RuntimeError("FlatIntentClassifier used before it was trained or loaded")
         return self._state
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FlatIntentClassifier":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> FlatIntentClassifier:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+    def fingerprint_sources(cls, config: dict[str, Any]) -> list[str]:
         """What training runs besides this class (gsdoa_nlu/fingerprints.py): this module's feature functions, the
         place mask, the embeddings."""
         return sources(["classifier", "places", "patterns", "embeddings"])
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         # + the spaCy pipeline (its lemmas and place matches are the features) and the sentence encoder's version.
         return digest(cls.fingerprint_sources(config), [spacy_pipeline_version(), model_version()])
 
     # ---- features ----------------------------------------------------------------------------------------------
-    def _features(self, messages: List[Message], vectors: Optional[np.ndarray]) -> sp.csr_matrix:
+    def _features(self, messages: list[Message], vectors: np.ndarray | None) -> sp.csr_matrix:
         words = [masked_tokens(m) for m in messages]
         blocks = []
         for name, inputs in (("words", words), ("chars", [" ".join(w) for w in words])):
@@ -158,7 +158,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
             blocks.append(sp.csr_matrix(vectors * float(self._config["dense_weight"])))
         return sp.hstack(blocks).tocsr()
 
-    def _embeddings(self, messages: List[Message], training: bool = False) -> Optional[np.ndarray]:
+    def _embeddings(self, messages: list[Message], training: bool = False) -> np.ndarray | None:
         if not self._config["embeddings"]:
             return None
         texts = [m.get(TEXT) or "" for m in messages]
@@ -223,8 +223,8 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
                 encoding="utf-8")
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "FlatIntentClassifier":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> FlatIntentClassifier:
         with model_storage.read_from(resource) as directory:
             arrays = np.load(directory / "model.npz")
             stored = json.loads((directory / "model.json").read_text(encoding="utf-8"))
@@ -236,12 +236,12 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         return component
 
     # ---- prediction --------------------------------------------------------------------------------------------
-    def probabilities(self, messages: List[Message], vectors: Optional[np.ndarray]) -> np.ndarray:
+    def probabilities(self, messages: list[Message], vectors: np.ndarray | None) -> np.ndarray:
         state = self._trained
         scores = self._features(messages, vectors) @ state["coef"].T + state["intercept"]
         return _softmax(np.asarray(scores) * float(state["temperature"]))
 
-    def known_words(self, messages: List[Message]) -> np.ndarray:
+    def known_words(self, messages: list[Message]) -> np.ndarray:
         """How many of each message's words (lemmas, places masked) occur in the training data. A message with
         none ("xqzv plorbt", a typo'd single word) has only character n-grams and an embedding to go on, which
         happily pick some answer with confidence: its confidence is capped so the fallback asks instead."""
@@ -251,7 +251,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         return np.asarray(vectorizer.transform(words).sum(axis=1)).ravel()
 
     @staticmethod
-    def _selector(full_intent: str, confidence: float, ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
+    def _selector(full_intent: str, confidence: float, ranking: list[tuple[str, float]]) -> dict[str, Any]:
         base = full_intent.split(RETRIEVAL_DELIMITER)[0]
         return {
             "response": {"responses": [], PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: full_intent,
@@ -260,7 +260,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
                         if name.split(RETRIEVAL_DELIMITER)[0] == base],
         }
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if not messages or self._state is None:
             return messages
         classes = self._state["classes"]

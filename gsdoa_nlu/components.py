@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -42,15 +42,20 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from gsdoa_nlu.language import LanguageGuess, lingua_detector
+import gsdoa_nlu.nlu_data  # noqa: F401 - answer texts are no NLU training input (see the module)
 from gsdoa_nlu.classifier import EMBEDDING_KEY
 from gsdoa_nlu.embeddings import EmbeddingCache
 from gsdoa_nlu.fingerprints import digest, sources, spacy_pipeline_version
-from gsdoa_nlu.patterns import (CONTEXT_PREFIX, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
-                                split_entity_id)
+from gsdoa_nlu.language import LanguageGuess, lingua_detector
+from gsdoa_nlu.patterns import (
+    CONTEXT_PREFIX,
+    compile_emergency_patterns,
+    compile_matcher_pattern,
+    load_yaml,
+    split_entity_id,
+)
 from gsdoa_nlu.places import LABELS, trusted_matches
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
-import gsdoa_nlu.nlu_data  # noqa: F401 - answer texts are no NLU training input (see the module)
 
 EMERGENCY_INTENT = "emergency"
 CRISIS_INTENT = "suicidal"
@@ -59,12 +64,12 @@ FULL_TEXT_KEY = "full_text"  # the whole cleaned message; TEXT may be narrowed t
 FULL_DOC_KEY = "full_text_spacy_doc"
 
 
-def _entity(name: str, value: Any, extractor: str, start: int = 0, end: int = 0) -> Dict[str, Any]:
+def _entity(name: str, value: Any, extractor: str, start: int = 0, end: int = 0) -> dict[str, Any]:
     return {ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: start,
             ENTITY_ATTRIBUTE_END: end, "confidence": 1.0, EXTRACTOR: extractor}
 
 
-def _add_entities(message: Message, entities: List[Dict[str, Any]], replace: Tuple[str, ...] = ()) -> None:
+def _add_entities(message: Message, entities: list[dict[str, Any]], replace: tuple[str, ...] = ()) -> None:
     kept = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) not in replace]
     message.set(ENTITIES, kept + entities, add_to_output=True)
 
@@ -77,26 +82,26 @@ class MessageSanitizer(GraphComponent):
     is kept under `full_text` for the safety nets — an emergency at the end of a long story still counts."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"max_chars": 1000, "focus_min_words": 50}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._max_chars = int(config["max_chars"])
         self._focus_min_words = int(config["focus_min_words"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MessageSanitizer":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MessageSanitizer:
         return cls(config)
 
     @classmethod
-    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+    def fingerprint_sources(cls, config: dict[str, Any]) -> list[str]:
         """What its output on the training data depends on besides its class and config (gsdoa_nlu/fingerprints.py):
         the cleaning functions. Not the rest of this module: editing a net must not re-parse the training data."""
         return sources(["text"])
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return digest(cls.fingerprint_sources(config), [FULL_TEXT_KEY])
 
     def _clean(self, message: Message) -> None:
@@ -113,7 +118,7 @@ class MessageSanitizer(GraphComponent):
             self._clean(example)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._clean(message)
         return messages
@@ -128,19 +133,19 @@ class GazetteerAnnotator(GraphComponent):
     Which matches are trusted is decided in gsdoa_nlu/places.py (shared with the classifier's place mask)."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "GazetteerAnnotator":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> GazetteerAnnotator:
         return cls()
 
     @classmethod
-    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+    def fingerprint_sources(cls, config: dict[str, Any]) -> list[str]:
         return sources(["components", "places", "patterns", "text"])
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return digest(cls.fingerprint_sources(config), [spacy_pipeline_version()])
 
-    def entities(self, doc, text: str) -> List[Dict[str, Any]]:
+    def entities(self, doc, text: str) -> list[dict[str, Any]]:
         found = []
         name = self.__class__.__name__
         for ent, ent_id in trusted_matches(doc, text):
@@ -152,7 +157,7 @@ class GazetteerAnnotator(GraphComponent):
                 found.append(_entity(ent.label_, ent_id, name, ent.start_char, ent.end_char))
         return found
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is not None:
@@ -167,40 +172,40 @@ class _PersistedConfigComponent(GraphComponent):
 
     DATA_FILE = "data.json"
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 data: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 data: dict[str, Any] | None = None) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._data = data
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_PersistedConfigComponent":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> _PersistedConfigComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "_PersistedConfigComponent":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> _PersistedConfigComponent:
         with model_storage.read_from(resource) as directory:
             data = json.loads((directory / cls.DATA_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, data)
 
-    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
+    def _read_source(self, training_data: TrainingData) -> dict[str, Any]:
         raise NotImplementedError
 
     # The data files named in the config (`DATA_FILE_KEYS`) and the project modules `_read_source` runs are read at
     # training time: Rasa's cache must retrain the component when they change, and only then.
-    DATA_FILE_KEYS: Tuple[str, ...] = ()
-    MODULES: Tuple[str, ...] = ("components",)
+    DATA_FILE_KEYS: tuple[str, ...] = ()
+    MODULES: tuple[str, ...] = ("components",)
 
     @classmethod
-    def fingerprint_sources(cls, config: Dict[Text, Any]) -> List[str]:
+    def fingerprint_sources(cls, config: dict[str, Any]) -> list[str]:
         config = {**cls.get_default_config(), **config}
         return sources(cls.MODULES, [config.get(key) for key in cls.DATA_FILE_KEYS])
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return digest(cls.fingerprint_sources(config))
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -238,14 +243,14 @@ class LanguageDecider(_PersistedConfigComponent):
     DATA_FILE_KEYS = ("vocabulary",)
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"vocabulary": "data/patterns/language.yml", "detector": "lingua"}
 
-    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
+    def _read_source(self, training_data: TrainingData) -> dict[str, Any]:
         return load_yaml(self._config["vocabulary"])
 
     @classmethod
-    def load(cls, *args: Any, **kwargs: Any) -> "LanguageDecider":
+    def load(cls, *args: Any, **kwargs: Any) -> LanguageDecider:
         component = super().load(*args, **kwargs)
         component._guesser()  # load the detector's models now, not on a user's first message
         return component
@@ -257,7 +262,7 @@ class LanguageDecider(_PersistedConfigComponent):
             guesser = self._cached_guesser = LanguageGuess(self._data or {}, detector)
         return guesser
 
-    def requested(self, text: str) -> Optional[str]:
+    def requested(self, text: str) -> str | None:
         """'fr' for "in french please", 'en' for « en anglais svp »; None if the message asks for no language."""
         normalized = " " + " ".join(re.findall(r"[a-z]+", normalize_for_matching(text))) + " "
         if len(normalized.split()) > self.REQUEST_MAX_WORDS:
@@ -267,7 +272,7 @@ class LanguageDecider(_PersistedConfigComponent):
                 return language
         return None
 
-    def decide(self, text: str, hint: Any = None) -> Tuple[Optional[str], bool]:
+    def decide(self, text: str, hint: Any = None) -> tuple[str | None, bool]:
         """(language or None, whether the message explicitly asked for it)."""
         requested = self.requested(text)
         if requested:
@@ -278,7 +283,7 @@ class LanguageDecider(_PersistedConfigComponent):
         hint = hint.strip().lower()[:2] if isinstance(hint, str) else None
         return (hint if hint in ("en", "fr") else None), False
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             metadata = message.get("metadata")
             language, explicit = self.decide(message.get(FULL_TEXT_KEY) or message.get(TEXT) or "",
@@ -293,7 +298,7 @@ class LanguageDecider(_PersistedConfigComponent):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def _cosine_max(vector: Optional[np.ndarray], exemplars: Optional[np.ndarray]) -> float:
+def _cosine_max(vector: np.ndarray | None, exemplars: np.ndarray | None) -> float:
     if vector is None or exemplars is None or not len(exemplars):
         return 0.0
     norm = float(np.linalg.norm(vector))
@@ -316,7 +321,7 @@ class SafetyNets(_PersistedConfigComponent):
     The nets read the whole message (`full_text`), not the part the classifier read."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"patterns": "data/patterns/emergency.yml", "distress": "data/patterns/distress.yml",
                 "catalogue": "data/intents.yml", "semantic_threshold": None,
                 "embedding_cache": "build/embedding-cache"}
@@ -325,24 +330,24 @@ class SafetyNets(_PersistedConfigComponent):
     MODULES = ("components", "patterns", "text", "embeddings")
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         # + the spaCy pipeline: training checks every pattern against its vocabulary and tokenizer.
         return digest(cls.fingerprint_sources(config), [spacy_pipeline_version()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._matchers: Dict[str, Any] = {}
-        self._exemplars: Optional[np.ndarray] = None
+        self._matchers: dict[str, Any] = {}
+        self._exemplars: np.ndarray | None = None
 
     @classmethod
-    def from_files(cls, **paths: str) -> "SafetyNets":
+    def from_files(cls, **paths: str) -> SafetyNets:
         """The nets straight from the pattern files, without a trained model (tests and tools; no embeddings)."""
         net = cls({**cls.get_default_config(), **paths}, None, None)
         net._data = net._read_source(TrainingData())
         return net
 
     # ---- training: patterns, topic families and (if embeddings) emergency exemplars, stored in the model ----
-    def _read_source(self, training_data: TrainingData) -> Dict[Text, Any]:
+    def _read_source(self, training_data: TrainingData) -> dict[str, Any]:
         emergency = load_yaml(self._config["patterns"])
         distress = load_yaml(self._config["distress"])
         catalogue = load_yaml(self._config["catalogue"]).get("intents") or {}
@@ -362,7 +367,7 @@ class SafetyNets(_PersistedConfigComponent):
         return data
 
     @staticmethod
-    def _compile_groups(spec: Dict[str, Any], section: str) -> Dict[str, List[List[Dict[str, Any]]]]:
+    def _compile_groups(spec: dict[str, Any], section: str) -> dict[str, list[list[dict[str, Any]]]]:
         sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
         return {group: [compile_matcher_pattern(t, sets) for t in texts]
                 for group, texts in (spec.get(section) or {}).items()}
@@ -387,12 +392,12 @@ class SafetyNets(_PersistedConfigComponent):
         return self._matchers[name]
 
     @staticmethod
-    def _dense(message: Message) -> Optional[np.ndarray]:
+    def _dense(message: Message) -> np.ndarray | None:
         """The message's sentence embedding, computed once by the classifier (gsdoa_nlu/classifier.py)."""
         vector = message.get(EMBEDDING_KEY)
         return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
 
-    def _exemplar_matrix(self) -> Optional[np.ndarray]:
+    def _exemplar_matrix(self) -> np.ndarray | None:
         exemplars = (self._data or {}).get("exemplars")
         if self._exemplars is None and exemplars:
             self._exemplars = np.asarray(exemplars, dtype=np.float32)
@@ -400,9 +405,9 @@ class SafetyNets(_PersistedConfigComponent):
 
     NOW_WINDOW = 10  # tokens between a "now" word and the words it vouches for
 
-    def _rules(self, doc, name: str, model: SpacyModel) -> Tuple[Dict[str, List[tuple]], Dict[str, List[tuple]]]:
-        rules: Dict[str, List[tuple]] = {}
-        context: Dict[str, List[tuple]] = {"not_now": [], "now": [], "resolved": []}
+    def _rules(self, doc, name: str, model: SpacyModel) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]]:
+        rules: dict[str, list[tuple]] = {}
+        context: dict[str, list[tuple]] = {"not_now": [], "now": [], "resolved": []}
         for match_id, start, end in self._matcher(name, model)(doc):
             rule = model.model.vocab.strings[match_id]
             if rule.startswith(CONTEXT_PREFIX):
@@ -411,7 +416,7 @@ class SafetyNets(_PersistedConfigComponent):
                 rules.setdefault(rule, []).append((start, end))
         return rules, context
 
-    def _happening_now(self, rules: Dict[str, List[tuple]], context: Dict[str, List[tuple]]) -> bool:
+    def _happening_now(self, rules: dict[str, list[tuple]], context: dict[str, list[tuple]]) -> bool:
         spans = [span for found in rules.values() for span in found]
         for start, end in context["now"]:
             if any(r_start <= start and end <= r_end for r_start, r_end in context["resolved"]):
@@ -420,7 +425,7 @@ class SafetyNets(_PersistedConfigComponent):
                 return True
         return False
 
-    def _net(self, doc, name: str, model: SpacyModel) -> List[str]:
+    def _net(self, doc, name: str, model: SpacyModel) -> list[str]:
         rules, context = self._rules(doc, name, model)
         if rules and context["not_now"] and not self._happening_now(rules, context):
             return []
@@ -441,7 +446,7 @@ class SafetyNets(_PersistedConfigComponent):
         return shouted and all(n in alarms.get("help", []) + alarms.get("fillers", []) for n in norms) and any(
             n in alarms.get("help", []) for n in norms)
 
-    def emergency_rules(self, doc, model: SpacyModel, vector: Optional[np.ndarray] = None) -> List[str]:
+    def emergency_rules(self, doc, model: SpacyModel, vector: np.ndarray | None = None) -> list[str]:
         """Why a parsed message is an emergency happening now (rule ids), or [] if it isn't."""
         rules = self._net(doc, "emergency", model)
         if self.short_alarm(doc):
@@ -453,12 +458,12 @@ class SafetyNets(_PersistedConfigComponent):
                 rules.append("similar_to_emergencies")
         return rules
 
-    def matches(self, text: str, model: SpacyModel) -> List[str]:
+    def matches(self, text: str, model: SpacyModel) -> list[str]:
         """The emergency rules a text matches (for tests and tools: parses the text itself)."""
         return self._net(model.model(text), "emergency", model) + (["short_alarm"] if self.short_alarm(
             model.model(text)) else [])
 
-    def crisis_rules(self, doc, model: SpacyModel) -> List[str]:
+    def crisis_rules(self, doc, model: SpacyModel) -> list[str]:
         return self._net(doc, "distress", model)
 
     def kind(self, doc, model: SpacyModel) -> str:
@@ -491,7 +496,7 @@ class SafetyNets(_PersistedConfigComponent):
             return doc if doc is not None else model.model(message.get(TEXT) or "")
         return model.model(full)
 
-    def _force(self, message: Message, intent: str, why: Dict[str, Any]) -> None:
+    def _force(self, message: Message, intent: str, why: dict[str, Any]) -> None:
         previous = message.get(INTENT) or {}
         ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != intent]
         top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
@@ -499,11 +504,11 @@ class SafetyNets(_PersistedConfigComponent):
         message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
         message.set(SAFETY_NET_KEY, {**why, "classifier_intent": previous.get(INTENT_NAME_KEY)}, add_to_output=True)
 
-    def _topic(self, message: Message, intent: str) -> Optional[str]:
+    def _topic(self, message: Message, intent: str) -> str | None:
         selector = ((message.get("response_selector") or {}).get(intent) or {}).get("response") or {}
         return selector.get("intent_response_key") or intent
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         name = self.__class__.__name__
         families = (self._data or {}).get("families") or {}
         for message in messages:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import numpy as np
 
@@ -48,7 +47,7 @@ def _clean(text: str) -> str:
     return (text or "").encode("utf-8", "replace").decode("utf-8")  # a lone surrogate would make it raise
 
 
-def embed(texts: List[str], batch_size: int = 64) -> np.ndarray:
+def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """(len(texts), 512) float32, unit length."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -64,9 +63,9 @@ def embed(texts: List[str], batch_size: int = 64) -> np.ndarray:
 class EmbeddingCache:
     """Embeddings of training texts on disk, so retraining embeds only what changed."""
 
-    def __init__(self, directory: Optional[Path]) -> None:
+    def __init__(self, directory: Path | None) -> None:
         self.path = directory / f"{model_version()}.npz" if directory else None
-        self._vectors: Dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}
         if self.path and self.path.exists():
             try:
                 with np.load(self.path) as stored:
@@ -78,7 +77,7 @@ class EmbeddingCache:
     def key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
 
-    def embed(self, texts: List[str]) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         keys = [self.key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
         if missing:

@@ -13,7 +13,8 @@ three words or fewer switch only on unmistakable words ("bonjour", "merci", "hel
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 from gsdoa_nlu.text import normalize_for_matching
 
@@ -25,7 +26,7 @@ DETECTOR_ALONE = 0.8
 DETECTOR_OVERRULES = 0.97
 SHORT_MESSAGE_WORDS = 3
 
-Detector = Callable[[str], Optional[Tuple[str, float]]]
+Detector = Callable[[str], tuple[str, float] | None]
 
 
 def lingua_detector() -> Detector:
@@ -36,7 +37,7 @@ def lingua_detector() -> Detector:
                 .with_preloaded_language_models().build())
     codes = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
 
-    def detect(text: str) -> Optional[Tuple[str, float]]:
+    def detect(text: str) -> tuple[str, float] | None:
         values = detector.compute_language_confidence_values(text)
         if not values:
             return None
@@ -47,7 +48,7 @@ def lingua_detector() -> Detector:
 
 
 class LanguageGuess:
-    def __init__(self, vocabulary: Dict[str, Any], detector: Optional[Detector] = None) -> None:
+    def __init__(self, vocabulary: dict[str, Any], detector: Detector | None = None) -> None:
         self._fr_strong = {normalize_for_matching(w) for w in vocabulary.get("fr_alone", [])}
         self._en_strong = {normalize_for_matching(w) for w in vocabulary.get("en_alone", [])}
         self._fr = {normalize_for_matching(w) for w in vocabulary.get("fr", [])} | self._fr_strong
@@ -61,7 +62,7 @@ class LanguageGuess:
         en = sum(1 for w in words if w in self._en)
         return fr, en
 
-    def vocabulary_guess(self, text: str) -> Optional[str]:
+    def vocabulary_guess(self, text: str) -> str | None:
         """'fr', 'en' or None from the word lists alone."""
         words = _WORD.findall(normalize_for_matching(text))
         if not words:
@@ -80,7 +81,7 @@ class LanguageGuess:
             return "en"
         return None
 
-    def guess(self, text: str) -> Optional[str]:
+    def guess(self, text: str) -> str | None:
         """'fr', 'en' or None when unsure (short, mixed or unclear messages)."""
         words = _WORD.findall(normalize_for_matching(text))
         vocabulary = self.vocabulary_guess(text)

@@ -13,14 +13,14 @@ Configured in endpoints.yml (and deploy/endpoints.production.yml):
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.constants import CHANNEL, RESPONSE_CONDITION
 
 
-def most_specific(variants: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def most_specific(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The variants with the most conditions (all of them when none has a condition)."""
     if not variants:
         return variants
@@ -32,11 +32,11 @@ class MostSpecificResponseGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's response generator, with the most specific matching variant winning (see module docstring)."""
 
     def __init__(self, endpoint_config: Any = None, domain: Any = None,
-                 responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None) -> None:
+                 responses: dict[str, list[dict[str, Any]]] | None = None) -> None:
         super().__init__(responses if responses is not None else (domain.responses if domain else {}))
 
-    def _random_response_for(self, utter_action: Text, output_channel: Text,
-                             filled_slots: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+    def _random_response_for(self, utter_action: str, output_channel: str,
+                             filled_slots: dict[str, Any]) -> dict[str, Any] | None:
         import numpy as np
 
         if utter_action not in self.responses:
@@ -50,7 +50,7 @@ class MostSpecificResponseGenerator(TemplatedNaturalLanguageGenerator):
         return pool[0] if len(pool) == 1 else pool[np.random.randint(len(pool))]  # as np.random.choice(pool)
 
 
-def ties(responses: Dict[Text, List[Dict[Text, Any]]]) -> List[str]:
+def ties(responses: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Response names where two variants have the same conditions (and channel): those would still be random."""
     found = []
     for name, variants in responses.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import yaml
 
@@ -18,7 +18,7 @@ from gsdoa_nlu.text import normalize_token
 _OPTIONAL_RUN = re.compile(r"^_\{0,(\d+)\}$")
 
 
-def load_yaml(path: str | Path) -> Dict[str, Any]:
+def load_yaml(path: str | Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 
@@ -30,7 +30,7 @@ class PatternError(ValueError):
     """A pattern string in data/patterns/emergency.yml can't be compiled."""
 
 
-def _token_spec(raw: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
+def _token_spec(raw: str, sets: dict[str, list[str]]) -> list[dict[str, Any]]:
     optional = raw.endswith("?") and len(raw) > 1
     word = raw[:-1] if optional else raw
     run = _OPTIONAL_RUN.match(word)
@@ -40,7 +40,7 @@ def _token_spec(raw: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
             raise PatternError(f"optional run {raw!r} must be _{{0,1..12}}")
         return [{"OP": "?"} for _ in range(count)]
     if word == "_":
-        spec: Dict[str, Any] = {}
+        spec: dict[str, Any] = {}
     elif word.startswith("@"):
         name = word[1:]
         if name not in sets:
@@ -63,9 +63,9 @@ def _token_spec(raw: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
     return [spec]
 
 
-def compile_matcher_pattern(text: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any]]:
+def compile_matcher_pattern(text: str, sets: dict[str, list[str]]) -> list[dict[str, Any]]:
     """'@NEG _ wake|waking' -> a spaCy Matcher token pattern (list of token dicts)."""
-    tokens: List[Dict[str, Any]] = []
+    tokens: list[dict[str, Any]] = []
     for raw in str(text).split():
         tokens.extend(_token_spec(raw, sets))
     if not tokens or all(t.get("OP") == "?" for t in tokens):
@@ -79,11 +79,11 @@ CONTEXT_PREFIX = "context:"
 CONTEXT_KINDS = ("not_now", "now", "resolved")
 
 
-def compile_emergency_patterns(spec: Dict[str, Any]) -> Dict[str, List[List[Dict[str, Any]]]]:
+def compile_emergency_patterns(spec: dict[str, Any]) -> dict[str, list[list[dict[str, Any]]]]:
     """All patterns of an emergency.yml document, grouped by their rule id; the context patterns under
     'context:not_now', 'context:now' and 'context:resolved'."""
     sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
-    compiled: Dict[str, List[List[Dict[str, Any]]]] = {}
+    compiled: dict[str, list[list[dict[str, Any]]]] = {}
     for rule_id, texts in (spec.get("patterns") or {}).items():
         compiled[rule_id] = [compile_matcher_pattern(t, sets) for t in texts]
     if not compiled:
@@ -108,7 +108,7 @@ def split_entity_id(ent_id: str) -> tuple:
     return ent_id, False
 
 
-def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool, tokenize) -> List[Dict[str, Any]]:
+def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool, tokenize) -> list[dict[str, Any]]:
     """Patterns for one alias. Case-insensitive aliases are matched on LOWER, but spaCy tokenises "B.C." and
     "b.c." differently, so the alias is also added as typed, Title Cased and UPPER CASED. A case-sensitive alias
     ("ON", "Hope") carries the mark in its id, so the annotator knows to trust it only in normal-case text."""
@@ -118,7 +118,7 @@ def _phrase_or_tokens(label: str, alias: str, ent_id: str, case_sensitive: bool,
     return [{"label": label, "id": ent_id, "pattern": v} for v in variants]
 
 
-def place_patterns(places: Dict[str, Any], tokenize) -> List[Dict[str, Any]]:
+def place_patterns(places: dict[str, Any], tokenize) -> list[dict[str, Any]]:
     """EntityRuler patterns for provinces (id = province code), cities (id = 'city:<Name>|<CODE>') and places
     outside Canada (label foreign_place, id = name)."""
     patterns = []
@@ -142,7 +142,7 @@ def place_patterns(places: Dict[str, Any], tokenize) -> List[Dict[str, Any]]:
     return patterns
 
 
-def term_patterns(doc: Dict[str, Any], label: str, tokenize) -> List[Dict[str, Any]]:
+def term_patterns(doc: dict[str, Any], label: str, tokenize) -> list[dict[str, Any]]:
     """EntityRuler patterns for a `terms:` file: {canonical: [aliases…]} -> label with id=canonical."""
     patterns = []
     for canonical, aliases in (doc.get("terms") or {}).items():

@@ -6,7 +6,8 @@ Case-sensitive aliases ("ON", "Hope", "Regina") are trusted only in normally-cas
 word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 from gsdoa_nlu.patterns import split_entity_id
 
@@ -20,7 +21,7 @@ def shouting(text: str) -> bool:
     return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
-def trusted_matches(doc, text: str) -> Iterator[Tuple[Any, str]]:  # (spacy.tokens.Span, id)
+def trusted_matches(doc, text: str) -> Iterator[tuple[Any, str]]:  # (spacy.tokens.Span, id)
     """(span, canonical id) of every EntityRuler match the message's casing lets us trust."""
     loud = shouting(text)
     for ent in doc.ents:
@@ -32,6 +33,6 @@ def trusted_matches(doc, text: str) -> Iterator[Tuple[Any, str]]:  # (spacy.toke
         yield ent, ent_id
 
 
-def place_spans(doc, text: str) -> List[Tuple[int, int]]:
+def place_spans(doc, text: str) -> list[tuple[int, int]]:
     """Character spans of the trusted provinces and cities."""
     return [(ent.start_char, ent.end_char) for ent, _ in trusted_matches(doc, text) if ent.label_ in PLACE_LABELS]

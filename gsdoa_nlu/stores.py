@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable, Dict, Iterable, Optional, Text
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -32,12 +33,12 @@ def expiry_seconds(value: Any = None) -> float:
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     """InMemoryTrackerStore that deletes a conversation `record_exp` seconds after its last save."""
 
-    def __init__(self, domain: Domain, host: Optional[Text] = None, event_broker: Any = None,
+    def __init__(self, domain: Domain, host: str | None = None, event_broker: Any = None,
                  record_exp: Any = None, clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.record_exp = expiry_seconds(record_exp)
         self._clock = clock
-        self._last_saved: Dict[Text, float] = {}
+        self._last_saved: dict[str, float] = {}
 
     def purge_expired(self) -> None:
         """Delete every conversation whose last message is older than the expiry."""
@@ -46,7 +47,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
             self.store.pop(sender_id, None)
             self._last_saved.pop(sender_id, None)
 
-    def forget(self, sender_id: Text) -> None:
+    def forget(self, sender_id: str) -> None:
         """Delete one conversation and its expiry clock at once (/forget, "start over")."""
         self.store.pop(sender_id, None)
         self._last_saved.pop(sender_id, None)
@@ -56,10 +57,10 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         await super().save(tracker)
         self._last_saved[tracker.sender_id] = self._clock()
 
-    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
         self.purge_expired()
         return await super()._retrieve(sender_id, fetch_all_sessions)
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         self.purge_expired()
         return list(self.store.keys())

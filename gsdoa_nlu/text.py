@@ -9,7 +9,6 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 # Anything that looks like markup: the bot never renders user text, but tags and entities only confuse
 # the classifier ("<img src=x onerror=…> where do I get narcan" is a naloxone question).
@@ -106,29 +105,7 @@ _CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:[-'’][A-ZÀ
 _GREETING_BEFORE = re.compile(r"\b(?:hi|hii+|hey+|hello|helo|hiya|yo|sup|bonjour|bonsoir|salut|allo|allô|coucou)"
                               r"(?:\s+(?:there|all|guys|everyone|tout\s+le\s+monde))?[\s,!.:;-]*$", re.I)
 # Words that follow "I'm" / "my name is" without being a name (with the data's own, loaded below).
-_KEEP = set("""
-a an the not no nope so very really just kinda pretty too also still now here there in on at from with to of for by
-into about over and or but if then my your his her their our its i me you he she we they it that this what who how
-why when where which im gonna going trying doing getting having being been be is am are was were do does did dont
-cant wont scared afraid terrified worried anxious nervous panicking freaking okay ok fine good great bad sick high
-stoned drunk wasted low alone lonely lost confused sorry sure unsure new done tired exhausted broke homeless pregnant
-young old underage minor adult sober clean using dying overdosing oding fading bleeding shaking seizing struggling
-suicidal depressed sad angry mad upset desperate hopeless worthless stuck screwed fucked on probation parole bail
-out back home outside inside away calling asking wondering looking worried asking writing texting typing hoping
-hurt injured poisoned allergic diabetic epileptic deaf blind disabled indigenous native first inuk inuit metis
-métis black white trans gay queer canadian american french english student worker nurse paramedic cop officer
-friend mom dad mother father sister brother son daughter wife husband girlfriend boyfriend partner roommate kid
-child teen teenager man woman guy girl boy person someone somebody nobody everyone anyone age years year old
-le la les un une des du de pas plus pu tres très trop vraiment juste encore aussi ici la là dans sur avec pour par
-chez en au aux mon ma mes ton ta tes son sa ses notre nos leur leurs je tu il elle on nous vous ils elles ça ca
-ce cet cette qui que quoi quand comment pourquoi où ou et mais donc car si bien mal correct ok seul seule
-inquiet inquiète inquiete peur stressé stressée stresse perdu perdue malade gelé gelée gele saoul saoule chaud
-fatigué fatiguée enceinte jeune mineur mineure majeur étudiant étudiante en train sous probation libération
-autochtone inuk métisse noir noire blanc blanche ami amie chum blonde mère père soeur frère fils fille mari femme
-désolé désolée desole sûr sûre sur certain certaine pas sûr ado adolescent adolescente vieux vieille
-innu innue innus crie cris cree ojibwée algonquin algonquine micmac mi'kmaq mikmaq wolastoqey attikamek atikamekw
-déné dénée dene two-spirit bispirituel bispirituelle nauseous nauseated puking vomiting throwing dizzy sweating
-""".split())
+_KEEP = set(["a", "an", "the", "not", "no", "nope", "so", "very", "really", "just", "kinda", "pretty", "too", "also", "still", "now", "here", "there", "in", "on", "at", "from", "with", "to", "of", "for", "by", "into", "about", "over", "and", "or", "but", "if", "then", "my", "your", "his", "her", "their", "our", "its", "i", "me", "you", "he", "she", "we", "they", "it", "that", "this", "what", "who", "how", "why", "when", "where", "which", "im", "gonna", "going", "trying", "doing", "getting", "having", "being", "been", "be", "is", "am", "are", "was", "were", "do", "does", "did", "dont", "cant", "wont", "scared", "afraid", "terrified", "worried", "anxious", "nervous", "panicking", "freaking", "okay", "ok", "fine", "good", "great", "bad", "sick", "high", "stoned", "drunk", "wasted", "low", "alone", "lonely", "lost", "confused", "sorry", "sure", "unsure", "new", "done", "tired", "exhausted", "broke", "homeless", "pregnant", "young", "old", "underage", "minor", "adult", "sober", "clean", "using", "dying", "overdosing", "oding", "fading", "bleeding", "shaking", "seizing", "struggling", "suicidal", "depressed", "sad", "angry", "mad", "upset", "desperate", "hopeless", "worthless", "stuck", "screwed", "fucked", "on", "probation", "parole", "bail", "out", "back", "home", "outside", "inside", "away", "calling", "asking", "wondering", "looking", "worried", "asking", "writing", "texting", "typing", "hoping", "hurt", "injured", "poisoned", "allergic", "diabetic", "epileptic", "deaf", "blind", "disabled", "indigenous", "native", "first", "inuk", "inuit", "metis", "métis", "black", "white", "trans", "gay", "queer", "canadian", "american", "french", "english", "student", "worker", "nurse", "paramedic", "cop", "officer", "friend", "mom", "dad", "mother", "father", "sister", "brother", "son", "daughter", "wife", "husband", "girlfriend", "boyfriend", "partner", "roommate", "kid", "child", "teen", "teenager", "man", "woman", "guy", "girl", "boy", "person", "someone", "somebody", "nobody", "everyone", "anyone", "age", "years", "year", "old", "le", "la", "les", "un", "une", "des", "du", "de", "pas", "plus", "pu", "tres", "très", "trop", "vraiment", "juste", "encore", "aussi", "ici", "la", "là", "dans", "sur", "avec", "pour", "par", "chez", "en", "au", "aux", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "leur", "leurs", "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca", "ce", "cet", "cette", "qui", "que", "quoi", "quand", "comment", "pourquoi", "où", "ou", "et", "mais", "donc", "car", "si", "bien", "mal", "correct", "ok", "seul", "seule", "inquiet", "inquiète", "inquiete", "peur", "stressé", "stressée", "stresse", "perdu", "perdue", "malade", "gelé", "gelée", "gele", "saoul", "saoule", "chaud", "fatigué", "fatiguée", "enceinte", "jeune", "mineur", "mineure", "majeur", "étudiant", "étudiante", "en", "train", "sous", "probation", "libération", "autochtone", "inuk", "métisse", "noir", "noire", "blanc", "blanche", "ami", "amie", "chum", "blonde", "mère", "père", "soeur", "frère", "fils", "fille", "mari", "femme", "désolé", "désolée", "desole", "sûr", "sûre", "sur", "certain", "certaine", "pas", "sûr", "ado", "adolescent", "adolescente", "vieux", "vieille", "innu", "innue", "innus", "crie", "cris", "cree", "ojibwée", "algonquin", "algonquine", "micmac", "mi'kmaq", "mikmaq", "wolastoqey", "attikamek", "atikamekw", "déné", "dénée", "dene", "two-spirit", "bispirituel", "bispirituelle", "nauseous", "nauseated", "puking", "vomiting", "throwing", "dizzy", "sweating"])
 
 
 @lru_cache(maxsize=1)
@@ -245,7 +222,7 @@ def focus_on_question(text: str, min_words: int) -> str:
     return " ".join(questions[-2:] if questions else sentences[-2:]).lstrip("/ ")
 
 
-def clean_user_text(text: object, max_chars: Optional[int]) -> tuple[str, bool]:
+def clean_user_text(text: object, max_chars: int | None) -> tuple[str, bool]:
     """Make any user input safe to classify: a string, no control characters or markup, no personal details,
     single-spaced and at most ``max_chars`` long (None: any length). Returns (clean text, whether it was cut)."""
     if not isinstance(text, str):

@@ -13,7 +13,6 @@ import difflib
 import re
 import sys
 from pathlib import Path
-from typing import List
 
 import yaml
 
@@ -27,7 +26,7 @@ def normalized(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def held_out_texts() -> List[str]:
+def held_out_texts() -> list[str]:
     texts = []
     for path in HELD_OUT:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):

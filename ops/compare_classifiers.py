@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import yaml
 
@@ -63,7 +63,7 @@ Training times in this table come from `rasa train nlu` only and are sensitive t
 """
 
 
-def variants(base: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+def variants(base: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The candidate configs, built from config.yml by swapping the classifier. Rasa's classifiers need Rasa's
     featurizers (word and character n-gram counts), ours computes its own features."""
     pipeline = base["pipeline"]
@@ -73,7 +73,7 @@ def variants(base: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     counts = [{"name": "CountVectorsFeaturizer", "use_lemma": True},
               {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}]
 
-    def config(pipe: List[Dict[str, Any]]) -> Dict[str, Any]:
+    def config(pipe: list[dict[str, Any]]) -> dict[str, Any]:
         cfg = copy.deepcopy(base)
         cfg["pipeline"] = pipe
         return cfg
@@ -87,7 +87,7 @@ def variants(base: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
             "flat_dense": config(copy.deepcopy(pipeline))}
 
 
-def train(name: str, config: Dict[str, Any], out: Path) -> float:
+def train(name: str, config: dict[str, Any], out: Path) -> float:
     path = out / f"config-{name}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     started = time.monotonic()
@@ -98,7 +98,7 @@ def train(name: str, config: Dict[str, Any], out: Path) -> float:
     return time.monotonic() - started
 
 
-def parse_ms(agent, texts: List[str]) -> float:
+def parse_ms(agent, texts: list[str]) -> float:
     import asyncio
 
     async def run() -> float:
@@ -112,9 +112,9 @@ def parse_ms(agent, texts: List[str]) -> float:
     return asyncio.run(run())
 
 
-def measure(name: str, config: Dict[str, Any], out: Path) -> Dict[str, Any]:
+def measure(name: str, config: dict[str, Any], out: Path) -> dict[str, Any]:
     print(f"[{name}] training…", flush=True)
-    result: Dict[str, Any] = {"train_s": train(name, config, out)}
+    result: dict[str, Any] = {"train_s": train(name, config, out)}
     model = out / f"compare-{name}.tar.gz"
     agent = load_agent(model)
     for label, split in SPLITS.items():
@@ -128,7 +128,7 @@ def measure(name: str, config: Dict[str, Any], out: Path) -> Dict[str, Any]:
     return result
 
 
-def table(results: Dict[str, Dict[str, Any]]) -> str:
+def table(results: dict[str, dict[str, Any]]) -> str:
     labels = list(SPLITS)
     lines = ["| Classifier | " + " | ".join(f"{label} macro-F1 / acc." for label in labels) + " | training (s) | NLU parse (ms) |",
              "|---|" + "---|" * (len(labels) + 2)]

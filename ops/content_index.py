@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import yaml
 
@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("actions", "gsdoa_nlu", "bot")
 
 
-def load(relative: str) -> Dict[str, Any]:
+def load(relative: str) -> dict[str, Any]:
     return yaml.safe_load((ROOT / relative).read_text(encoding="utf-8")) or {}
 
 
-def _conditions(variant: Dict[str, Any]) -> Tuple[str, str]:
+def _conditions(variant: dict[str, Any]) -> tuple[str, str]:
     """(language, the other conditions as 'slot=value, …')."""
     language, others = "en", []
     for condition in variant.get("condition") or []:
@@ -29,7 +29,7 @@ def _conditions(variant: Dict[str, Any]) -> Tuple[str, str]:
     return language, ", ".join(others)
 
 
-def response_variants() -> List[Dict[str, Any]]:
+def response_variants() -> list[dict[str, Any]]:
     """Every variant of every response: name, file, language, condition, text, buttons, sources, kind, checked."""
     rows = []
     for path in sorted((ROOT / "data" / "responses").glob("*.yml")):
@@ -46,7 +46,7 @@ def response_variants() -> List[Dict[str, Any]]:
     return rows
 
 
-def text_entries() -> List[Dict[str, Any]]:
+def text_entries() -> list[dict[str, Any]]:
     """data/texts.yml: the texts actions and channels put together (verdicts, directory lines, channel notes)."""
     rows = []
     for name, entry in (load("data/texts.yml").get("texts") or {}).items():
@@ -62,8 +62,8 @@ def text_entries() -> List[Dict[str, Any]]:
     return rows
 
 
-@functools.lru_cache(maxsize=None)
-def _usage_corpus() -> Dict[str, str]:
+@functools.cache
+def _usage_corpus() -> dict[str, str]:
     files = {}
     for pattern in ("data/rules/*.yml", "data/stories/*.yml", "data/*.yml"):
         for path in sorted(ROOT.glob(pattern)):
@@ -74,7 +74,7 @@ def _usage_corpus() -> Dict[str, str]:
     return files
 
 
-def _rule_names(text: str, name: str) -> List[str]:
+def _rule_names(text: str, name: str) -> list[str]:
     """Titles of the rules/stories in a YAML file that run action `name`."""
     found = []
     for block in re.split(r"\n(?=- (?:rule|story): )", text):
@@ -84,9 +84,9 @@ def _rule_names(text: str, name: str) -> List[str]:
     return found
 
 
-def where_used(name: str) -> List[str]:
+def where_used(name: str) -> list[str]:
     """Where an answer is used: the intent that triggers it, the rules that run it, the code that sends it."""
-    places: List[str] = []
+    places: list[str] = []
     if name.startswith("utter_") and "/" in name:
         intent = name[len("utter_"):]
         base = intent.split("/")[0]

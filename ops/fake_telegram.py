@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from aiohttp import web
 
@@ -25,23 +25,23 @@ SENT_METHODS = {"sendMessage", "sendPhoto"}
 @dataclass
 class Call:
     method: str
-    params: Dict[str, Any]
+    params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
 
 
 class FakeTelegram:
     def __init__(self) -> None:
-        self.calls: List[Call] = []
-        self.updates: List[Dict[str, Any]] = []
-        self._failures: Dict[str, List[Dict[str, Any]]] = {}
-        self.members: Dict[Tuple[int, int], str] = {}  # (chat id, user id) -> status for getChatMember
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self._failures: dict[str, list[dict[str, Any]]] = {}
+        self.members: dict[tuple[int, int], str] = {}  # (chat id, user id) -> status for getChatMember
         self._changed = asyncio.Condition()
         self._message_ids = itertools.count(1000)
-        self._runner: Optional[web.AppRunner] = None
+        self._runner: web.AppRunner | None = None
         self.url = ""
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeTelegram":
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeTelegram:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -58,7 +58,7 @@ class FakeTelegram:
 
     # ---- test controls ------------------------------------------------------------------------------------
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
-                  description: str = "Too Many Requests: retry after 1", raw: Optional[bytes] = None) -> None:
+                  description: str = "Too Many Requests: retry after 1", raw: bytes | None = None) -> None:
         """The next `times` calls of `method` fail: Telegram's error JSON with `status` and `description`, or
         `raw` as the whole body (e.g. something that isn't JSON, as a broken proxy would answer)."""
         self._failures.setdefault(method, []).extend(
@@ -68,24 +68,24 @@ class FakeTelegram:
         """What getChatMember answers: creator, administrator, member (the default), restricted, left, kicked."""
         self.members[(int(chat_id), int(user_id))] = status
 
-    async def queue_update(self, update: Dict[str, Any]) -> None:
+    async def queue_update(self, update: dict[str, Any]) -> None:
         async with self._changed:
             self.updates.append(update)
             self._changed.notify_all()
 
-    def called(self, method: str, chat_id: Optional[int] = None) -> List[Call]:
+    def called(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method
                 and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
 
-    def sent(self, chat_id: Optional[int] = None) -> List[Call]:
+    def sent(self, chat_id: int | None = None) -> list[Call]:
         """sendMessage and sendPhoto calls, in order."""
         return [c for c in self.calls if c.method in SENT_METHODS
                 and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
 
-    def sent_texts(self, chat_id: Optional[int] = None) -> List[str]:
+    def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [c.params.get("text", "") for c in self.sent(chat_id) if c.method == "sendMessage"]
 
-    async def wait_for(self, predicate, timeout: float = 30.0) -> List[Call]:
+    async def wait_for(self, predicate, timeout: float = 30.0) -> list[Call]:
         """Wait until predicate(calls) is true; returns the calls (raises TimeoutError otherwise)."""
         async def until() -> None:
             async with self._changed:
@@ -93,13 +93,13 @@ class FakeTelegram:
         await asyncio.wait_for(until(), timeout)
         return self.calls
 
-    async def wait_sent(self, chat_id: int, count: int, timeout: float = 30.0) -> List[Call]:
+    async def wait_sent(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Call]:
         await self.wait_for(lambda calls: len(self.sent(chat_id)) >= count, timeout)
         return self.sent(chat_id)
 
     # ---- the Bot API --------------------------------------------------------------------------------------
-    async def _params(self, request: web.Request) -> Dict[str, Any]:
-        params: Dict[str, Any] = dict(request.query)
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
             params.update(await request.json())
         elif request.can_read_body:
@@ -133,11 +133,11 @@ class FakeTelegram:
             self._changed.notify_all()
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
-    async def _get_updates(self, params: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), 5.0)
 
-        def pending() -> List[Dict[str, Any]]:
+        def pending() -> list[dict[str, Any]]:
             return [u for u in self.updates if u["update_id"] >= offset]
 
         async with self._changed:
@@ -146,7 +146,7 @@ class FakeTelegram:
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
             return pending()[:100]
 
-    def _result(self, method: str, params: Dict[str, Any]) -> Any:
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
         if method in {"sendMessage", "sendPhoto"}:
@@ -166,9 +166,9 @@ class FakeTelegram:
         return True
 
 
-    def _member(self, chat_id: int, user_id: int) -> Dict[str, Any]:
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         status = self.members.get((chat_id, user_id), "member")
-        member: Dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "A"}}
+        member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "A"}}
         if status == "creator":
             member["is_anonymous"] = False
         elif status == "administrator":
@@ -190,17 +190,17 @@ class Updates:
         self._ids = itertools.count(1)
 
     @staticmethod
-    def chat(chat_id: int, kind: str = "private") -> Dict[str, Any]:
+    def chat(chat_id: int, kind: str = "private") -> dict[str, Any]:
         return {"id": chat_id, "type": kind, **({"title": "Group"} if kind != "private" else {"first_name": "A"})}
 
     @staticmethod
-    def user(user_id: int, language: str = "en") -> Dict[str, Any]:
+    def user(user_id: int, language: str = "en") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "Alex", "language_code": language}
 
-    def message(self, chat_id: int, text: Optional[str] = None, *, kind: str = "private", language: str = "en",
-                user_id: Optional[int] = None, key: str = "message", **fields: Any) -> Dict[str, Any]:
+    def message(self, chat_id: int, text: str | None = None, *, kind: str = "private", language: str = "en",
+                user_id: int | None = None, key: str = "message", **fields: Any) -> dict[str, Any]:
         update_id = next(self._ids)
-        message: Dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
+        message: dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
                                    "chat": self.chat(chat_id, kind), "from": self.user(user_id or chat_id, language)}
         if text is not None:
             message["text"] = text
@@ -212,8 +212,8 @@ class Updates:
         message.update(fields)
         return {"update_id": update_id, key: message}
 
-    def button(self, chat_id: int, data: str, markup: Optional[Dict[str, Any]] = None,
-               language: str = "en", kind: str = "private", user_id: Optional[int] = None) -> Dict[str, Any]:
+    def button(self, chat_id: int, data: str, markup: dict[str, Any] | None = None,
+               language: str = "en", kind: str = "private", user_id: int | None = None) -> dict[str, Any]:
         update_id = next(self._ids)
         message = {"message_id": 900000 + update_id, "date": int(time.time()), "from": BOT_USER,
                    "chat": self.chat(chat_id, kind), "text": "…"}
@@ -223,19 +223,19 @@ class Updates:
                 "callback_query": {"id": f"cq{update_id}", "from": self.user(user_id or chat_id, language),
                                    "chat_instance": "ci", "data": data, "message": message}}
 
-    def sticker(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+    def sticker(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, sticker={"file_id": "s1", "file_unique_id": "s1", "type": "regular",
                                               "width": 512, "height": 512, "is_animated": False,
                                               "is_video": False})
 
-    def voice(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+    def voice(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
 
-    def location(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+    def location(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, location={"latitude": 49.28, "longitude": -123.12})
 
-    def photo(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+    def photo(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, photo=[{"file_id": "f1", "file_unique_id": "f1", "width": 90, "height": 90}])
 
-    def document(self, chat_id: int, **options: Any) -> Dict[str, Any]:
+    def document(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, document={"file_id": "d1", "file_unique_id": "d1", "file_name": "x.pdf"})

@@ -10,10 +10,10 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 
-def predicted_label(parse: Dict[str, Any]) -> str:
+def predicted_label(parse: dict[str, Any]) -> str:
     """The full intent: a retrieval intent gets its ResponseSelector's pick (our per-intent selectors, or a
     single 'default' selector as in Rasa's default config, when its pick belongs to that intent)."""
     intent = (parse.get("intent") or {}).get("name") or "None"
@@ -25,7 +25,7 @@ def predicted_label(parse: Dict[str, Any]) -> str:
     return intent
 
 
-def scores(pairs: List[tuple]) -> Dict[str, Any]:
+def scores(pairs: list[tuple]) -> dict[str, Any]:
     labels = sorted({expected for expected, _ in pairs})
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -54,16 +54,16 @@ def load_agent(model_path: Path):
     return Agent.load(str(model_path))
 
 
-def predict(agent, texts: List[str]) -> List[str]:
+def predict(agent, texts: list[str]) -> list[str]:
     """Full predicted intents for texts, parsed by the whole NLU pipeline (safety net included)."""
 
-    async def run() -> List[str]:
+    async def run() -> list[str]:
         return [predicted_label(await agent.parse_message(text)) for text in texts]
 
     return asyncio.run(run())
 
 
-def evaluate_model(model_path: Path, test_file: Path, agent=None) -> Dict[str, Any]:
+def evaluate_model(model_path: Path, test_file: Path, agent=None) -> dict[str, Any]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     agent = agent or load_agent(model_path)
@@ -85,20 +85,20 @@ if __name__ == "__main__":
     print(json.dumps({k: v for k, v in report.items() if k != "per_intent"}, indent=1, ensure_ascii=False))
 
 
-def lines(path: Path) -> List[str]:
+def lines(path: Path) -> list[str]:
     """Non-empty, non-comment lines of a phrasing list (one message per line)."""
     return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
 
 
-def intent_share(agent, path: Path, intents: tuple, training: Optional[List[tuple]] = None) -> Dict[str, Any]:
+def intent_share(agent, path: Path, intents: tuple, training: list[tuple] | None = None) -> dict[str, Any]:
     """Share of a phrasing list whose final intent (whole pipeline, safety nets included) is one of `intents`, and
     the lines that aren't: recall for an emergency or crisis list, false alarms for a look-alike list. With
     `training` ((intent, text) pairs), also the share on the lines that are not near-copies of a training line of
     those intents (ops/overlap.py) — the honest figure when a blind list shares a few common phrases."""
     texts = lines(path)
 
-    async def run() -> List[Optional[str]]:
+    async def run() -> list[str | None]:
         return [((await agent.parse_message(t)).get("intent") or {}).get("name") for t in texts]
 
     names = asyncio.run(run())

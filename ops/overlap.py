@@ -18,7 +18,7 @@ import difflib
 import re
 import sys
 import unicodedata
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 CHAR_SIMILARITY = 0.85
 ALLOWED_SHORT_REPLIES = frozenset({
@@ -53,12 +53,12 @@ class OverlapIndex:
         self.lines = sorted({normalize(t) for t in training_texts if normalize(t)})
         self._exact = set(self.lines)
         self._bags = {tuple(sorted(line.split())): line for line in self.lines}
-        self._by_length: Dict[int, List[Tuple[str, ...]]] = {}
+        self._by_length: dict[int, list[tuple[str, ...]]] = {}
         for line in self.lines:
             words = tuple(line.split())
             self._by_length.setdefault(len(words), []).append(words)
 
-    def match(self, text: str) -> Optional[str]:
+    def match(self, text: str) -> str | None:
         """The training line `text` overlaps with, or None."""
         line = normalize(text)
         if not line:
@@ -82,11 +82,11 @@ class OverlapIndex:
         return close[0] if close else None
 
 
-def overlaps(test_examples: Iterable[Tuple[str, str]],
-             training_examples: Iterable[Tuple[str, str]]) -> List[Tuple[str, str, str]]:
+def overlaps(test_examples: Iterable[tuple[str, str]],
+             training_examples: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(intent, test line, training line) for every (intent, text) test example that overlaps a training
     example of the same intent."""
-    by_intent: Dict[str, List[str]] = {}
+    by_intent: dict[str, list[str]] = {}
     for intent, text in training_examples:
         by_intent.setdefault(intent, []).append(text)
     indexes = {intent: OverlapIndex(texts) for intent, texts in by_intent.items()}
@@ -99,7 +99,7 @@ def overlaps(test_examples: Iterable[Tuple[str, str]],
     return found
 
 
-def nlu_examples(path: str) -> List[Tuple[str, str]]:
+def nlu_examples(path: str) -> list[tuple[str, str]]:
     """(full intent, text) of every example in an NLU file or directory."""
     from rasa.shared.nlu.training_data.loading import load_data
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from typing import Any, Dict, List
+from typing import Any
 
 SOURCE_LINE = re.compile(r"^\s*Source\s*\u00a0?:.*$", re.M)
 URL = re.compile(r"https?://\S+")
@@ -29,7 +29,7 @@ EASE_BANDS = [(90, "very easy (grade 5)"), (80, "easy (grade 6)"), (70, "fairly 
               (-1000, "very difficult (university)")]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _textstat(language: str):
     from textstat.textstat import textstatistics
 
@@ -53,12 +53,12 @@ def band(ease: float) -> str:
     return next(label for floor, label in EASE_BANDS if ease >= floor)
 
 
-def measure(text: str, language: str) -> Dict[str, Any]:
+def measure(text: str, language: str) -> dict[str, Any]:
     """{'ease', 'grade' (English only), 'band', 'meets_target', 'words'} for one answer."""
     stats = _textstat(language)
     plain = reading_text(text)
     ease = round(float(stats.flesch_reading_ease(plain)), 1)
-    result: Dict[str, Any] = {"ease": ease, "band": band(ease), "words": stats.lexicon_count(plain)}
+    result: dict[str, Any] = {"ease": ease, "band": band(ease), "words": stats.lexicon_count(plain)}
     if language == "fr":
         result["grade"] = None
         result["meets_target"] = ease >= TARGET_EASE_FR
@@ -68,14 +68,14 @@ def measure(text: str, language: str) -> Dict[str, Any]:
     return result
 
 
-def level(result: Dict[str, Any]) -> str:
+def level(result: dict[str, Any]) -> str:
     """'grade 6.2' (English) or 'ease 71 — fairly easy (grade 7)' (French), for tables."""
     if result.get("grade") is not None:
         return f"grade {result['grade']:.1f}"
     return f"ease {result['ease']:.0f} — {result['band']}"
 
 
-def answers() -> List[Dict[str, Any]]:
+def answers() -> list[dict[str, Any]]:
     """Every response variant with its language, kind and reading level (data/responses/)."""
     from ops.content_index import response_variants
 
@@ -85,9 +85,9 @@ def answers() -> List[Dict[str, Any]]:
     return rows
 
 
-def summary(rows: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per language and kind: how many answers, how many meet the grade-8 target, the median level."""
-    out: Dict[str, Dict[str, Any]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for row in rows:
         key = f"{row['language']}/{row['kind']}"
         entry = out.setdefault(key, {"n": 0, "meets": 0, "values": []})

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
@@ -45,10 +45,10 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def items() -> List[Dict[str, Any]]:
+def items() -> list[dict[str, Any]]:
     """Every signable item: id, section, title, variants (language, condition, text, buttons), sources, checked
     date, where used, and the hash a sign-off records."""
-    grouped: Dict[str, Dict[str, Any]] = {}
+    grouped: dict[str, dict[str, Any]] = {}
     for row in response_variants() + text_entries():
         item = grouped.setdefault(row["name"], {
             "id": row["name"], "section": "answers" if row["file"].startswith("data/responses") else "texts",
@@ -86,7 +86,7 @@ def items() -> List[Dict[str, Any]]:
     return out
 
 
-def _entry_text(entry: Dict[str, Any], language: str) -> str:
+def _entry_text(entry: dict[str, Any], language: str) -> str:
     fr = language == "fr"
     name = entry.get("name_fr") if fr and entry.get("name_fr") else entry.get("name", "")
     lines = [name]
@@ -100,7 +100,7 @@ def _entry_text(entry: Dict[str, Any], language: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _card_text(card: Dict[str, Any]) -> str:
+def _card_text(card: dict[str, Any]) -> str:
     lines = [card.get("title", "")]
     for step in card.get("steps") or []:
         lines.append(f"{step.get('heading', '')}: {step.get('detail', '')}")
@@ -109,13 +109,13 @@ def _card_text(card: Dict[str, Any]) -> str:
 
 
 # ---- sign-offs -------------------------------------------------------------------------------------------------
-def load_signoffs(path: Path = SIGNOFF_FILE) -> List[Dict[str, Any]]:
+def load_signoffs(path: Path = SIGNOFF_FILE) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("signoffs") or []
 
 
-def status(item: Dict[str, Any], signoffs: List[Dict[str, Any]]) -> Dict[str, Any]:
+def status(item: dict[str, Any], signoffs: list[dict[str, Any]]) -> dict[str, Any]:
     """'signed' (every sign-off of the item's latest hash), 'needs re-review' (signed before, changed since) or
     'never signed'."""
     own = [s for s in signoffs if s.get("item") == item["id"]]
@@ -127,15 +127,15 @@ def status(item: Dict[str, Any], signoffs: List[Dict[str, Any]]) -> Dict[str, An
     return {"state": "never signed", "by": []}
 
 
-def counts(all_items: List[Dict[str, Any]], signoffs: List[Dict[str, Any]]) -> Dict[str, int]:
+def counts(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]]) -> dict[str, int]:
     result = {"items": len(all_items), "signed": 0, "needs re-review": 0, "never signed": 0}
     for item in all_items:
         result[status(item, signoffs)["state"]] += 1
     return result
 
 
-def sign(item_ids: List[str], reviewer: str, role: str, date: str, path: Path = SIGNOFF_FILE,
-         all_items: Optional[List[Dict[str, Any]]] = None) -> int:
+def sign(item_ids: list[str], reviewer: str, role: str, date: str, path: Path = SIGNOFF_FILE,
+         all_items: list[dict[str, Any]] | None = None) -> int:
     """Append a sign-off for each item as it reads now. Unknown ids are an error (nothing is written)."""
     all_items = all_items if all_items is not None else items()
     by_id = {item["id"]: item for item in all_items}
@@ -174,7 +174,7 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _source_rows(ids: List[str], registry: Dict[str, Dict[str, Any]]) -> str:
+def _source_rows(ids: list[str], registry: dict[str, dict[str, Any]]) -> str:
     from actions.content import readable_date
 
     rows = []
@@ -190,7 +190,7 @@ def _source_rows(ids: List[str], registry: Dict[str, Dict[str, Any]]) -> str:
     return "<ul class=\"meta\">" + "".join(rows) + "</ul>"
 
 
-def _variant_cell(variants: List[Dict[str, Any]]) -> str:
+def _variant_cell(variants: list[dict[str, Any]]) -> str:
     parts = []
     for variant in variants:
         reading = variant["reading"]
@@ -205,7 +205,7 @@ def _variant_cell(variants: List[Dict[str, Any]]) -> str:
     return "<hr>".join(parts) or "<i>none</i>"
 
 
-def _item_html(item: Dict[str, Any], signoffs: List[Dict[str, Any]], registry: Dict[str, Any]) -> str:
+def _item_html(item: dict[str, Any], signoffs: list[dict[str, Any]], registry: dict[str, Any]) -> str:
     state = status(item, signoffs)
     css = {"signed": "state-signed", "needs re-review": "state-needs", "never signed": "state-never"}[state["state"]]
     by = "; ".join(f"{s['reviewer']} ({s['role']}, {s['date']})" for s in state["by"])
@@ -225,12 +225,12 @@ def _item_html(item: Dict[str, Any], signoffs: List[Dict[str, Any]], registry: D
             f"</section>")
 
 
-def build_html(all_items: List[Dict[str, Any]], signoffs: List[Dict[str, Any]], commit: str) -> str:
+def build_html(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]], commit: str) -> str:
     registry = load("data/sources.yml").get("sources") or {}
     total = counts(all_items, signoffs)
     sections = [("answers", "Answers (data/responses/)"), ("texts", "Assembled texts (data/texts.yml)"),
                 ("card", "The emergency card (data/cards/)")]
-    body = [f"<h1>GSDOA guidance bot — review pack</h1>",
+    body = ["<h1>GSDOA guidance bot — review pack</h1>",
             f"<p class=\"meta\">Built {datetime.date.today().isoformat()} from commit {_e(commit)} by "
             f"<code>make review-pack</code>. Reading level: Flesch-Kincaid grade (English); Kandel &amp; Moles "
             f"reading ease (French, ≥ 60 ≈ grade 8–9). Lengths in characters, as sent.</p>",
@@ -291,7 +291,7 @@ def print_pdf(html_path: Path, pdf_path: Path) -> bool:
     return pdf_path.exists() and pdf_path.stat().st_size > 0
 
 
-def build(out_dir: Path = OUT_DIR, pdf: bool = True) -> Dict[str, Any]:
+def build(out_dir: Path = OUT_DIR, pdf: bool = True) -> dict[str, Any]:
     all_items = items()
     signoffs = load_signoffs()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -302,7 +302,7 @@ def build(out_dir: Path = OUT_DIR, pdf: bool = True) -> Dict[str, Any]:
     return {"html": html_path, "pdf": pdf_path if printed else None, **counts(all_items, signoffs)}
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("status", help="print the sign-off counts")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional, Tuple
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "data" / "knowledge"
 FACT_BASE = re.compile(r"^(\d+)\. (.+?) — (https?://\S+) — (.+)$")
@@ -30,7 +30,7 @@ MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 MOIS = ["janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"]
 
 
-def as_of(shown: str, read_by: datetime.date) -> Optional[str]:
+def as_of(shown: str, read_by: datetime.date) -> str | None:
     """The first date in `shown` that isn't after the day the copy was read ('Oct 24, 2025' -> '2025-10-24',
     'Jan 2023' -> '2023-01', '2018' -> '2018'); None for 'no date shown' and for dates that are only mentioned
     ('refers to …', 'deadline of …')."""
@@ -69,7 +69,7 @@ def as_of(shown: str, read_by: datetime.date) -> Optional[str]:
     return f"{year:04d}-{month:02d}-{day:02d}" if day else f"{year:04d}-{month:02d}" if month else f"{year:04d}"
 
 
-def sources() -> Iterator[Tuple[str, str, str, str, str]]:
+def sources() -> Iterator[tuple[str, str, str, str, str]]:
     """(id, title, url, shown, file) for every numbered source of the knowledge files."""
     for line in (KNOWLEDGE / "gsdoa-facts.md").read_text(encoding="utf-8").splitlines():
         m = FACT_BASE.match(line.strip())

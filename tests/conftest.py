@@ -26,8 +26,8 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def spacy_model():
     """The project's installed spaCy pipeline wrapped like Rasa's SpacyNLP provides it."""
-    from rasa.nlu.utils.spacy_utils import SpacyModel
     import spacy
+    from rasa.nlu.utils.spacy_utils import SpacyModel
 
     return SpacyModel(model=spacy.load("en_gsdoa_pipeline", disable=["parser"]), model_name="en_gsdoa_pipeline")
 

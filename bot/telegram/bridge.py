@@ -19,13 +19,23 @@ import hmac
 import logging
 import re
 from collections import OrderedDict
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
-from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update)
+from telegram import BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import (AIORateLimiter, Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler,
-                          ContextTypes, MessageHandler, TypeHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.cards import CARD_NAME, card_content, card_png
 from bot.telegram import content
@@ -64,8 +74,8 @@ class ChatLocks:
     stay in the order its messages came, while other chats go on in parallel."""
 
     def __init__(self) -> None:
-        self._locks: Dict[str, asyncio.Lock] = {}
-        self._users: Dict[str, int] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
 
     @contextlib.asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
@@ -84,16 +94,16 @@ class ChatLocks:
 
 
 class TelegramBridge:
-    def __init__(self, settings: Settings, rasa: Optional[RasaClient] = None) -> None:
+    def __init__(self, settings: Settings, rasa: RasaClient | None = None) -> None:
         self.settings = settings
         self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout,
                                        bridge_secret=settings.bridge_secret)
         self.codec = CallbackCodec(key=settings.callback_key)
         self.limiter = ChatRateLimiter(settings.chat_rate, settings.chat_burst)
         self.locks = ChatLocks()
-        self.chosen_languages: "OrderedDict[str, str]" = OrderedDict()  # sender -> en/fr picked with /language
+        self.chosen_languages: OrderedDict[str, str] = OrderedDict()  # sender -> en/fr picked with /language
         # senders whose conversation already got the first language guess (bounded, hashed ids, in memory)
-        self.started: "OrderedDict[str, None]" = OrderedDict()
+        self.started: OrderedDict[str, None] = OrderedDict()
 
     # ---- identity -----------------------------------------------------------------------------------------
     def sender_id(self, chat_id: int) -> str:
@@ -155,7 +165,7 @@ class TelegramBridge:
                 await asyncio.sleep(0.5 * 2 ** attempt)
 
     async def send_text(self, app_bot: Any, chat_id: int, text: str,
-                        buttons: Optional[List[Dict[str, str]]] = None) -> Optional[Message]:
+                        buttons: list[dict[str, str]] | None = None) -> Message | None:
         markup = None
         if buttons:  # callback_data signed for this chat only
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(cell["text"], callback_data=cell["callback_data"])
@@ -177,7 +187,7 @@ class TelegramBridge:
         await self._call(app_bot.send_photo, chat_id=chat_id, photo=png,
                          caption=card_content(language)["caption"])
 
-    async def deliver(self, app_bot: Any, chat_id: int, replies: List[Dict[str, Any]], language: str,
+    async def deliver(self, app_bot: Any, chat_id: int, replies: list[dict[str, Any]], language: str,
                       in_group: bool = False) -> None:
         if in_group and any(content.is_check_start(str(reply.get("text") or "")) for reply in replies):
             # The "Am I protected?" check asks about probation, warrants, what police could see: in a group
@@ -229,7 +239,7 @@ class TelegramBridge:
         language = self.language(update)
         sender = self.sender_id(chat_id)
         async with self.locks.hold(sender):
-            replies: Optional[List[Dict[str, Any]]] = None
+            replies: list[dict[str, Any]] | None = None
             async with self.typing(context.bot, chat_id):
                 try:
                     replies = await asyncio.wait_for(self.rasa.send(sender, message, self.first_guess(sender, language)),
@@ -244,7 +254,7 @@ class TelegramBridge:
 
     MAX_REMEMBERED_LANGUAGES = 10_000
 
-    def first_guess(self, sender: str, language: str) -> Optional[str]:
+    def first_guess(self, sender: str, language: str) -> str | None:
         """The user's language as a first guess for Rasa — only with a conversation's first message: after that the
         conversation's own language (what the user writes, /language) decides, not the phone's setting."""
         if sender in self.started:
@@ -352,7 +362,7 @@ class TelegramBridge:
         await self.send_text(context.bot, _chat(update).id,
                              content.text("telegram_privacy", self.language(update)))
 
-    async def may_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Optional[bool]:
+    async def may_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool | None:
         """A group shares one conversation: only its admins may erase it (anyone in a private chat).
         None when Telegram couldn't say."""
         chat, message = _chat(update), update.effective_message
@@ -409,7 +419,7 @@ class TelegramBridge:
         await self.relay(update, context, payload)
 
     @staticmethod
-    def pressed_title(message: Any, data: Optional[str]) -> Optional[str]:
+    def pressed_title(message: Any, data: str | None) -> str | None:
         markup = getattr(message, "reply_markup", None)
         for row in (markup.inline_keyboard if markup else ()):
             for button in row:

@@ -4,7 +4,6 @@ texts come through gsdoa_content (its path and language rules)."""
 from __future__ import annotations
 
 import functools
-from typing import Dict, List, Optional, Tuple
 
 import gsdoa_content
 
@@ -15,12 +14,12 @@ LANGUAGES = gsdoa_content.LANGUAGES
 COMMAND_NAMES = ("emergency", "start", "help", "resources", "language", "privacy", "forget")
 
 
-def commands(language: str = "en") -> List[Tuple[str, str]]:
+def commands(language: str = "en") -> list[tuple[str, str]]:
     """(command, description) for the menu in `language`."""
     return [(name, text(f"telegram_command_{name}", language)) for name in COMMAND_NAMES]
 
 
-def language_of(language_code: Optional[str]) -> str:
+def language_of(language_code: str | None) -> str:
     """Telegram's user language ('fr-CA', 'en', None) -> 'fr' or 'en'."""
     return "fr" if (language_code or "").lower().startswith("fr") else "en"
 
@@ -29,7 +28,7 @@ def text(name: str, language: str = "en", **values: str) -> str:
     return gsdoa_content.text(name, language, **values)
 
 
-def emergency_answers() -> Dict[str, str]:
+def emergency_answers() -> dict[str, str]:
     """utter_emergency per language — the same words Rasa sends, so /emergency works without Rasa."""
     return gsdoa_content.response_texts("utter_emergency")
 
@@ -38,7 +37,7 @@ def emergency_answer(language: str = "en") -> str:
     return gsdoa_content.in_language(emergency_answers(), language)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _check_start_lines() -> frozenset:
     """First lines of the "Am I protected?" check's intro and first question, in every language."""
     responses = gsdoa_content.responses()

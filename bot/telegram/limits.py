@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 ADMIT, WARN, QUIET = "admit", "warn", "quiet"
 
@@ -26,7 +26,7 @@ class ChatRateLimiter:
     def __init__(self, rate: float = 2.0, burst: int = 5, capacity: int = 10_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.rate, self.burst, self.capacity, self.clock = float(rate), float(burst), capacity, clock
-        self._buckets: "OrderedDict[str, _Bucket]" = OrderedDict()
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
     def check(self, key: str) -> str:
         """ADMIT (go on), WARN (refused: tell the user once) or QUIET (refused, already told)."""

@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from typing import Iterable, List, Optional, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 OWN_LOGGERS = ("bot",)  # bot.telegram, bot.cards…
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiohttp", "asyncio", "hpack", "h2",
@@ -47,7 +48,7 @@ def clean(message: str, secrets: Iterable[str] = ()) -> str:
 def safe_traceback(exc_info) -> str:
     """Where an exception happened — frames and exception types of the whole chain — without any message."""
     _, value, _ = exc_info
-    chain: List[BaseException] = []
+    chain: list[BaseException] = []
     while value is not None and all(value is not seen for seen in chain):
         chain.append(value)
         value = value.__cause__ or value.__context__
@@ -91,7 +92,7 @@ class PrivacyFilter(logging.Filter):
 
 
 def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO,
-                      stream: Optional[TextIO] = None) -> logging.Handler:
+                      stream: TextIO | None = None) -> logging.Handler:
     """One stderr handler (or `stream`) on the root logger with the PrivacyFilter; returns it."""
     root = logging.getLogger()
     for handler in list(root.handlers):

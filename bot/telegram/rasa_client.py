@@ -4,7 +4,7 @@ In the cluster that is nginx's private loopback server (no per-IP rate limit, no
 the Rasa Service directly."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 
@@ -17,8 +17,8 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 10.0, client: Optional[httpx.AsyncClient] = None,
-                 bridge_secret: Optional[str] = None) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, client: httpx.AsyncClient | None = None,
+                 bridge_secret: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         # X-GSDOA-Bridge: the REST channel accepts `tg-` sender ids only from the bridge (it checks this secret
         # when BRIDGE_SHARED_SECRET is set there too, and refuses them on nginx's public route in any case).
@@ -27,10 +27,10 @@ class RasaClient:
                                                    limits=httpx.Limits(max_connections=64,
                                                                        max_keepalive_connections=32))
 
-    async def send(self, sender: str, message: str, language: Optional[str] = None) -> List[Dict[str, Any]]:
+    async def send(self, sender: str, message: str, language: str | None = None) -> list[dict[str, Any]]:
         """The bot's replies to one message, in order. `language` (the user's Telegram language, sent with a
         conversation's first message) is only a first guess: what the user writes, and /language, come first."""
-        body: Dict[str, Any] = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
+        body: dict[str, Any] = {"sender": sender, "message": message, "input_channel": INPUT_CHANNEL}
         if language:
             body["metadata"] = {"language": language}
         try:

@@ -7,11 +7,11 @@ import base64
 import hashlib
 import hmac
 import html
-import secrets
 import re
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 # Telegram takes at most 4,096 characters in one text message; we put this many (room for the escaping Telegram
 # counts after parsing).
@@ -25,8 +25,8 @@ _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 class Outgoing:
     """One message to send: text (with optional buttons) or a photo (a URL from Rasa)."""
     text: str = ""
-    buttons: List[Dict[str, str]] = field(default_factory=list)
-    photo: Optional[str] = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    photo: str | None = None
 
 
 def to_html(text: str) -> str:
@@ -41,9 +41,9 @@ def to_html(text: str) -> str:
     return "".join(parts)
 
 
-def split_text(text: str, limit: int = CHUNK_CHARS) -> List[str]:
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     """Pieces of at most `limit` characters, cut at a paragraph, line, sentence or word boundary if possible."""
-    pieces: List[str] = []
+    pieces: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
         window = rest[:limit]
@@ -59,10 +59,10 @@ def split_text(text: str, limit: int = CHUNK_CHARS) -> List[str]:
     return pieces
 
 
-def requested_cards(messages: List[Dict[str, Any]]) -> List[str]:
+def requested_cards(messages: list[dict[str, Any]]) -> list[str]:
     """The cards a reply asks for, once each in order: a response's `custom: {card: <name>}` (Rasa's REST channel
     sends it as a message of its own, after the response's text)."""
-    names: List[str] = []
+    names: list[str] = []
     for message in messages:
         custom = message.get("custom")
         name = custom.get("card") if isinstance(custom, dict) else None
@@ -71,15 +71,15 @@ def requested_cards(messages: List[Dict[str, Any]]) -> List[str]:
     return names
 
 
-def plan_replies(messages: List[Dict[str, Any]]) -> List[Outgoing]:
+def plan_replies(messages: list[dict[str, Any]]) -> list[Outgoing]:
     """Rasa messages -> Telegram messages. Consecutive texts are merged into one bubble (Telegram limits a chat
     to about one message a second), buttons stay with the text they came with, images become photos,
     long texts are split (buttons go on the last piece). `custom` payloads are instructions to the bridge
     (requested_cards), never text: they are not sent."""
-    planned: List[Outgoing] = []
-    pending: List[str] = []
+    planned: list[Outgoing] = []
+    pending: list[str] = []
 
-    def flush(buttons: Optional[List[Dict[str, str]]] = None) -> None:
+    def flush(buttons: list[dict[str, str]] | None = None) -> None:
         if not pending and not buttons:
             return
         pieces = split_text("\n\n".join(pending)) or [""]
@@ -117,10 +117,10 @@ class CallbackCodec:
     TAG_CHARS = 12        # 72 bits: guessing one by pressing buttons would take longer than the universe has
     KEY_CHARS = 32
 
-    def __init__(self, key: Optional[bytes] = None, capacity: int = 5000) -> None:
+    def __init__(self, key: bytes | None = None, capacity: int = 5000) -> None:
         self.key = key or secrets.token_bytes(32)
         self.capacity = capacity
-        self._long: "OrderedDict[str, str]" = OrderedDict()
+        self._long: OrderedDict[str, str] = OrderedDict()
 
     def _tag(self, scope: str, payload: str, chars: int) -> str:
         mac = hmac.new(self.key, scope.encode("utf-8") + b"\x00" + payload.encode("utf-8"), hashlib.sha256)
@@ -137,7 +137,7 @@ class CallbackCodec:
             self._long.popitem(last=False)
         return key
 
-    def decode(self, data: Optional[str], scope: str = "") -> Optional[str]:
+    def decode(self, data: str | None, scope: str = "") -> str | None:
         """The payload of a pressed button, or None when the data isn't ours for this chat (forged, modified,
         from another chat) or is no longer known (a long payload from before a restart)."""
         if not data:
@@ -154,7 +154,7 @@ class CallbackCodec:
         return payload
 
 
-def button_rows(buttons: List[Dict[str, str]], codec: CallbackCodec, scope: str = "") -> List[List[Dict[str, str]]]:
+def button_rows(buttons: list[dict[str, str]], codec: CallbackCodec, scope: str = "") -> list[list[dict[str, str]]]:
     """One button per row (titles stay readable on a phone); titles shortened to fit."""
     rows = []
     for button in buttons:

@@ -7,8 +7,8 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -29,12 +29,12 @@ class Settings:
     webhook_listen: str = "127.0.0.1"      # where PTB's webhook server listens (a reverse proxy in front)
     webhook_port: int = 8443
     webhook_path: str = "telegram"
-    webhook_url: Optional[str] = None      # public HTTPS URL Telegram posts to (443, 80, 88 or 8443)
-    webhook_secret: Optional[str] = None   # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token
-    api_base_url: Optional[str] = None     # a local Bot API server (or the tests' fake)
+    webhook_url: str | None = None      # public HTTPS URL Telegram posts to (443, 80, 88 or 8443)
+    webhook_secret: str | None = None   # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token
+    api_base_url: str | None = None     # a local Bot API server (or the tests' fake)
     chat_rate: float = 2.0                 # messages per second one chat may send on average …
     chat_burst: int = 5                    # … and at once; more get one "slow down" reply (bot/telegram/limits.py)
-    bridge_secret: Optional[str] = None    # sent to Rasa as X-GSDOA-Bridge (the REST channel checks it when set)
+    bridge_secret: str | None = None    # sent to Rasa as X-GSDOA-Bridge (the REST channel checks it when set)
     log_level: str = "INFO"                # the bridge's own logger; third-party loggers stay at WARNING
 
     @property
@@ -48,7 +48,7 @@ class Settings:
                 f"webhook_port={self.webhook_port}, webhook_url={self.webhook_url!r})")
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if not token:

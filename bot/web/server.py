@@ -29,10 +29,10 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
 from bot.web.origins import web_origins  # the one list behind Rasa's --cors and the frame's frame-ancestors
@@ -64,7 +64,7 @@ def frame_csp(rasa_url: str, origins: Sequence[str]) -> str:
             f"form-action 'none'; frame-ancestors {ancestors}")
 
 
-def telegram_url(username: Optional[str]) -> Optional[str]:
+def telegram_url(username: str | None) -> str | None:
     """https://t.me/<username> for a valid bot username (with or without @), else None."""
     name = (username or "").strip().lstrip("@")
     return f"https://t.me/{name}" if _USERNAME.match(name) else None
@@ -83,13 +83,13 @@ def qr_svg(url: str) -> bytes:
 class Site:
     """What one port serves: a folder for `/`, plus the widget files and (demo only) the generated endpoints."""
 
-    def __init__(self, index_dir: str, rasa_url: str, telegram: Optional[str], lang: str, demo: bool,
+    def __init__(self, index_dir: str, rasa_url: str, telegram: str | None, lang: str, demo: bool,
                  origins: Sequence[str] = ()) -> None:
         self.index_dir = WEB_ROOT / index_dir
         self.rasa_url, self.telegram, self.lang, self.demo = rasa_url.rstrip("/"), telegram, lang, demo
         self.origins = list(origins)  # may embed the chat frame (bot.web.origins.web_origins: the --cors list)
 
-    def headers(self, path: str, target: Optional[Path]) -> Dict[str, str]:
+    def headers(self, path: str, target: Path | None) -> dict[str, str]:
         """Security headers for one answer: SECURITY_HEADERS, plus a CSP on the chat frame and the demo page, and
         CORS on the loader (a site's <script integrity=… crossorigin> needs it; it holds no conversation)."""
         headers = dict(SECURITY_HEADERS)
@@ -116,7 +116,7 @@ class Site:
             raise BadPath("not a path")
         return path
 
-    def resolve(self, path: str) -> Optional[Path]:
+    def resolve(self, path: str) -> Path | None:
         """The file for a URL path, never outside the folder that path maps to (widget/ or the site's own)."""
         path = self.clean_path(path)
         if path.startswith("/widget/"):
@@ -130,10 +130,10 @@ class Site:
             return None
         return target
 
-    def generated(self, path: str) -> Optional[Tuple[bytes, str]]:
+    def generated(self, path: str) -> tuple[bytes, str] | None:
         path = self.clean_path(path)
         if path == "/widget/config.json":  # for the chat frame
-            body: Dict[str, object] = {"server": self.rasa_url, "origins": self.origins}
+            body: dict[str, object] = {"server": self.rasa_url, "origins": self.origins}
             return json.dumps(body).encode("utf-8"), "application/json"
         if not self.demo:
             return None
@@ -154,7 +154,7 @@ def make_handler(site: Site):
             return
 
         def _send(self, status: int, body: bytes, content_type: str, head: bool = False,
-                  headers: Optional[Dict[str, str]] = None) -> None:
+                  headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -164,7 +164,7 @@ def make_handler(site: Site):
             if not head:
                 self.wfile.write(body)
 
-        def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """Malformed requests and unknown methods: a short plain answer with our headers, nothing echoed."""
             self.close_connection = True
             try:
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
     except ValueError as error:
         print(f"Not started: {error}", file=sys.stderr, flush=True)
         return 2
-    servers: Dict[str, ThreadingHTTPServer] = {
+    servers: dict[str, ThreadingHTTPServer] = {
         "demo": start(args.port, Site("demo", args.rasa, telegram, args.lang, demo=True, origins=origins), args.host)}
     if args.embed_port:
         servers["embed"] = start(args.embed_port, Site("embed-example", args.rasa, telegram, args.lang, demo=False,

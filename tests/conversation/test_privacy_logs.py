@@ -6,7 +6,6 @@ under build/logs/ that the servers wrote: no marker and no sender id may be ther
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.request
 import uuid

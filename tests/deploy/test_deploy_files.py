@@ -3,11 +3,9 @@ memory only (no snapshot, no append-only file, no volume), a Redis password from
 and lock stores, no `*` CORS origin, no secret value committed, hardened pods (non-root, read-only root FS, no
 capabilities, no privilege escalation, seccomp), resource limits everywhere, TLS + HSTS and no access log at the
 ingress, default-deny network policies, base images pinned by digest, packages installed by hash."""
-import os
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,6 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^([a-z0-9][a-z0-9-]*)==([^\s]+) --hash=sha256:[0-9a-f]{64}$")
 

@@ -2,7 +2,7 @@
 (ops/overlap.py: same words in any order, one word apart, or 85 % alike) — else they measure memory."""
 import pytest
 
-from ops.overlap import OverlapIndex, normalize, nlu_examples, overlaps
+from ops.overlap import OverlapIndex, nlu_examples, normalize, overlaps
 from tests.support.repo import ROOT
 
 SPLITS = sorted(p.name for p in (ROOT / "tests" / "nlu").glob("*.yml"))

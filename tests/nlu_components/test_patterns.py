@@ -1,7 +1,14 @@
 import pytest
 
-from gsdoa_nlu.patterns import (PatternError, compile_emergency_patterns, compile_matcher_pattern, load_yaml,
-                                place_patterns, split_entity_id, term_patterns)
+from gsdoa_nlu.patterns import (
+    PatternError,
+    compile_emergency_patterns,
+    compile_matcher_pattern,
+    load_yaml,
+    place_patterns,
+    split_entity_id,
+    term_patterns,
+)
 
 SETS = {"NEG": ["not", "nt"]}
 

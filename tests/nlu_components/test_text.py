@@ -1,5 +1,11 @@
-from gsdoa_nlu.text import (clean_user_text, focus_on_question, has_words, mask_personal_details, normalize_for_matching,
-                            strip_markup)
+from gsdoa_nlu.text import (
+    clean_user_text,
+    focus_on_question,
+    has_words,
+    mask_personal_details,
+    normalize_for_matching,
+    strip_markup,
+)
 
 
 def test_markup_is_removed_but_words_stay():

@@ -35,8 +35,9 @@ async def test_typing_is_shown_while_rasa_takes_its_time(harness):
 async def test_sender_ids_are_stable_per_chat_and_differ_between_chats_and_keys(harness):
     bridge = harness.bridge
     assert bridge.sender_id(CHAT) == bridge.sender_id(CHAT) != bridge.sender_id(CHAT + 1)
-    from bot.telegram.bridge import TelegramBridge
     from dataclasses import replace
+
+    from bot.telegram.bridge import TelegramBridge
     other = TelegramBridge(replace(bridge.settings, sender_key=b"another-key"), rasa=bridge.rasa)
     assert other.sender_id(CHAT) != bridge.sender_id(CHAT)
 
@@ -170,8 +171,8 @@ async def test_group_chatter_is_ignored_and_only_mentions_or_replies_are_answere
 
 async def test_rasa_down_gives_911_and_nors(telegram):
     from bot.telegram.bridge import TelegramBridge
-    from tests.support.bridge import Harness, settings_for
     from ops.services import free_port
+    from tests.support.bridge import Harness, settings_for
     dead_port = free_port()
     bridge = TelegramBridge(settings_for(telegram, f"http://127.0.0.1:{dead_port}"))
     harness = Harness(telegram, None, bridge)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from typing import Dict, List
 
 import httpx
 import pytest
@@ -27,11 +26,11 @@ pytestmark = pytest.mark.cluster
 
 class RecordingRasa:
     def __init__(self) -> None:
-        self.headers: List[Dict[str, str]] = []
+        self.headers: list[dict[str, str]] = []
         self.runner = None
         self.port = 0
 
-    async def start(self) -> "RecordingRasa":
+    async def start(self) -> RecordingRasa:
         app = web.Application()
 
         async def message(request: web.Request) -> web.Response:
@@ -65,7 +64,7 @@ async def nginx():
         await rasa.runner.cleanup()
 
 
-async def burst(url: str, count: int, headers: Dict[str, str] | None = None) -> List[int]:
+async def burst(url: str, count: int, headers: dict[str, str] | None = None) -> list[int]:
     async with httpx.AsyncClient(timeout=10) as client:
         replies = await asyncio.gather(*(client.post(f"{url}/webhooks/rest/webhook", headers=headers or {},
                                                      json={"sender": f"s{i}", "message": "hi"})

@@ -1,9 +1,18 @@
 """What the bridge turns Rasa replies into, before anything is sent."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.telegram.render import (CHUNK_CHARS, MAX_CALLBACK_BYTES, CallbackCodec, button_rows,
-                                 plan_replies, requested_cards, split_text, to_html)
+from bot.telegram.render import (
+    CHUNK_CHARS,
+    MAX_CALLBACK_BYTES,
+    CallbackCodec,
+    button_rows,
+    plan_replies,
+    requested_cards,
+    split_text,
+    to_html,
+)
 
 TELEGRAM_MESSAGE_LIMIT = 4096  # Telegram's limit for one text message
 
