@@ -3,6 +3,7 @@ texts, intent labels, sources, resource topics.
 
 Actions never hold answer text themselves; they pick responses and data entries and join them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,8 +11,18 @@ from typing import Any
 from gsdoa_content import load, text, texts
 from gsdoa_content.sources import FRENCH_PAGE, is_french_page, readable_date, source_as_of, source_line, sources
 
-__all__ = ["FRENCH_PAGE", "intent_catalogue", "is_french_page", "readable_date", "source_as_of", "source_line",
-           "sources", "text", "texts", "topics"]
+__all__ = [
+    "FRENCH_PAGE",
+    "intent_catalogue",
+    "is_french_page",
+    "readable_date",
+    "source_as_of",
+    "source_line",
+    "sources",
+    "text",
+    "texts",
+    "topics",
+]
 
 
 def intent_catalogue() -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ report are dev tooling: ops/directory_checks.py (`python -m ops.resources_report
     entries(kind="naloxone", province="MB", city="Winnipeg")   # Winnipeg entries, then Manitoba, then national
     format_entry(entry, "fr")                                  # one short block for a chat reply
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,6 +18,7 @@ DIRECTORY_FILE = "resources/directory.yml"
 
 
 # ------------------------------------------------------------------ loading and lookup
+
 
 def directory() -> dict[str, Any]:
     """The parsed directory file (read once by gsdoa_content)."""
@@ -32,14 +34,22 @@ def _provinces_of_city(city: str) -> list[str]:
     return [code for name, codes in city_provinces().items() if _city_key(name) == key for code in codes]
 
 
-def entries(kind: str | None = None, province: str | None = None, city: str | None = None,
-            include_national: bool = True, include_missing: bool = False,
-            data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def entries(
+    kind: str | None = None,
+    province: str | None = None,
+    city: str | None = None,
+    include_national: bool = True,
+    include_missing: bool = False,
+    data: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """Entries for a place, most local first: that city's entries → the province's (province-wide ones, then,
     when no city is given, its city-specific ones) → national ones. Without a province or city: every
     provincial entry in file order, then national. `not_found` placeholders only with include_missing=True."""
-    items = [e for e in (data or directory()).get("entries") or []
-             if (kind is None or e.get("kind") == kind) and (include_missing or e.get("status") != "not_found")]
+    items = [
+        e
+        for e in (data or directory()).get("entries") or []
+        if (kind is None or e.get("kind") == kind) and (include_missing or e.get("status") != "not_found")
+    ]
     province = str(province).upper() if province else None
     city_key = _city_key(city)
     if city and city_key and not province:
@@ -52,11 +62,15 @@ def entries(kind: str | None = None, province: str | None = None, city: str | No
     def in_province(entry: dict[str, Any]) -> bool:
         return province is None or entry.get("jurisdiction") == province
 
-    city_entries = [e for e in items if city_key and _city_key(e.get("city")) == city_key and in_province(e)
-                    and e.get("jurisdiction") != NATIONAL]
+    city_entries = [
+        e
+        for e in items
+        if city_key and _city_key(e.get("city")) == city_key and in_province(e) and e.get("jurisdiction") != NATIONAL
+    ]
     wide = [e for e in items if province and e.get("jurisdiction") == province and not _city_key(e.get("city"))]
-    other_cities = [e for e in items if province and not city_key and e.get("jurisdiction") == province
-                    and _city_key(e.get("city"))]
+    other_cities = [
+        e for e in items if province and not city_key and e.get("jurisdiction") == province and _city_key(e.get("city"))
+    ]
     return city_entries + wide + other_cities + national
 
 
@@ -67,6 +81,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 # ------------------------------------------------------------------ reply blocks
+
 
 def hours_text(hours: str, language: str | None = "en") -> str:
     """Opening hours in `language` (topics.yml `hours`), or as written in the directory."""

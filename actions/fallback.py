@@ -1,6 +1,7 @@
 """The fallback ladder: "Did you mean…?" first, then the main topics with the emergency reminder.
 
 Rules utter `utter_fallback` before this action, so a reply exists even if the action server is down."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -73,13 +74,15 @@ class ActionDidYouMean(Action):
     def name(self) -> str:
         return "action_did_you_mean"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         buttons = suggestions(tracker.latest_message or {}, language)
         if consecutive_fallbacks(tracker.events) >= 2 or not buttons:
-            dispatcher.utter_message(text=text("fallback_topics", language),
-                                     buttons=text("fallback_topic_buttons", language))
+            dispatcher.utter_message(
+                text=text("fallback_topics", language), buttons=text("fallback_topic_buttons", language)
+            )
             return []
         help_label = label(intent_catalogue()["help"], language)
         if all(button["title"] != help_label for button in buttons):  # the ranking may have offered it already

@@ -3,6 +3,7 @@
 The bot's answers are stored as events that name their response (`utter_action`); uttering those names again
 renders them with the conversation's new `language` slot. Replies put together by actions (local resources, "Did
 you mean…?") have no response name and aren't repeated; neither are the conversation's small talk responses."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,8 +11,15 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-NOT_REPEATED = ("utter_language_set", "utter_fallback", "utter_check_hint", "utter_restart", "utter_greet",
-                "utter_thanks", "utter_goodbye")
+NOT_REPEATED = (
+    "utter_language_set",
+    "utter_fallback",
+    "utter_check_hint",
+    "utter_restart",
+    "utter_greet",
+    "utter_thanks",
+    "utter_goodbye",
+)
 
 
 def last_answer(events: list[dict[str, Any]]) -> list[str]:
@@ -38,8 +46,9 @@ class ActionRepeatLastAnswer(Action):
     def name(self) -> str:
         return "action_repeat_last_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         for response in last_answer(tracker.events):
             dispatcher.utter_message(response=response)
         return []

@@ -3,6 +3,7 @@
 The form (pure Rasa, no validation action) asks four yes/no questions; this action joins the matching pieces of
 the verdict (texts verdict_* in data/texts.yml) into one message and clears the answers, so nothing about the
 user's situation stays in the conversation afterwards."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,8 +40,9 @@ class ActionProtectionVerdict(Action):
     def name(self) -> str:
         return "action_protection_verdict"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         answers = [tracker.get_slot(slot) for slot in CHECK_SLOTS]
         message = "\n".join(text(name, language) for name in verdict_parts(*answers))

@@ -6,6 +6,7 @@ server down — then `action_local_resources` adds the entries for the city/prov
 remembered in the `province` slot, or asks "Which province or territory are you in?" with a button per
 jurisdiction. The place is kept for this conversation only (the `province` slot). After an emergency answer,
 places without 911 (Nunavut, per our sources) get what to do instead."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -79,8 +80,10 @@ def local_reply(kinds: list[str], province: str, city: str | None, language: str
 
 
 def province_buttons(language: str | None) -> list[dict[str, str]]:
-    return [{"title": place_name(code, None, language), "payload": f'/inform_place{{"province":"{code}"}}'}
-            for code in provinces()]
+    return [
+        {"title": place_name(code, None, language), "payload": f'/inform_place{{"province":"{code}"}}'}
+        for code in provinces()
+    ]
 
 
 class ActionLocalResources(Action):
@@ -89,8 +92,9 @@ class ActionLocalResources(Action):
     def name(self) -> str:
         return "action_local_resources"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         topic = full_intent(intent, message) if intent else None
@@ -105,8 +109,10 @@ class ActionLocalResources(Action):
         if province not in provinces():
             if intent != EMERGENCY:
                 outside = any(e.get("entity") == "foreign_place" for e in message.get("entities") or [])
-                dispatcher.utter_message(text=text("place_unknown" if outside else "ask_province", language),
-                                         buttons=province_buttons(language))
+                dispatcher.utter_message(
+                    text=text("place_unknown" if outside else "ask_province", language),
+                    buttons=province_buttons(language),
+                )
             return []
         if intent == EMERGENCY:  # the emergency answer says 911; add what to do where there is none
             local = [e for e in entries(EMERGENCY, province, include_national=False) if without_911(e)]
@@ -145,8 +151,9 @@ class ActionPlaceAnswer(Action):
     def name(self) -> str:
         return "action_place_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         language = tracker.get_slot("language")
         province, city = place_in_message(tracker.latest_message or {})
         if province is None:

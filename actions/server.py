@@ -7,6 +7,7 @@ Rasa's action call gets a clear 400 before any action runs, and a failing action
 user data; the log says which action failed, never what the user wrote. A compressed body (deflate, which Rasa
 sends, or gzip) is inflated at most to MAX_BODY_BYTES: a small "zip bomb" gets a 413 without being inflated.
 """
+
 from __future__ import annotations
 
 import json
@@ -125,8 +126,9 @@ def main() -> None:
     args = endpoint.create_argument_parser().parse_args()
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
-    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
-                                 args.logging_config_file)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel, args.logging_config_file
+    )
     utils.update_sanic_log_level()
     app = create_app(args.actions or "actions", cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)

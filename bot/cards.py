@@ -6,6 +6,7 @@ the font is DejaVu Sans Bold when the system has it (Debian's fonts-dejavu-core)
 
     python -m bot.cards --lang en --out build/cards/overdose-en.png
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,9 +20,11 @@ from gsdoa_content import in_language, load
 
 CARD_NAME = "overdose_response"  # what a response names in `custom: {card: …}` to have this card sent
 CARD_FILE = f"cards/{CARD_NAME}.yml"
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-                   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-WIDTH, HEIGHT = 1080, 1400          # portrait, what phone chat apps show largest
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
+WIDTH, HEIGHT = 1080, 1400  # portrait, what phone chat apps show largest
 MARGIN = 60
 RED, DARK, WHITE, PALE = (200, 16, 46), (25, 25, 25), (255, 255, 255), (255, 240, 240)
 STEP_COLOURS = [(200, 16, 46), (0, 94, 184), (0, 122, 77), (110, 60, 160)]
@@ -64,19 +67,19 @@ def _icon(draw: ImageDraw.ImageDraw, kind: str, box: tuple, colour: tuple) -> No
     draw.ellipse(box, fill=WHITE)
     cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2
     if kind == "phone":  # the number itself says it best, in any language
-        draw.text((cx, cy), "911", font=_font(int(r * .75)), fill=colour, anchor="mm")
+        draw.text((cx, cy), "911", font=_font(int(r * 0.75)), fill=colour, anchor="mm")
     elif kind == "naloxone":  # nasal spray: nozzle, collar, plunger
-        draw.rounded_rectangle((cx - r * .12, cy - r * .62, cx + r * .12, cy - r * .1), 8, fill=colour)
-        draw.rectangle((cx - r * .42, cy - r * .1, cx + r * .42, cy + r * .05), fill=colour)
-        draw.rounded_rectangle((cx - r * .22, cy + r * .05, cx + r * .22, cy + r * .62), 8, fill=colour)
+        draw.rounded_rectangle((cx - r * 0.12, cy - r * 0.62, cx + r * 0.12, cy - r * 0.1), 8, fill=colour)
+        draw.rectangle((cx - r * 0.42, cy - r * 0.1, cx + r * 0.42, cy + r * 0.05), fill=colour)
+        draw.rounded_rectangle((cx - r * 0.22, cy + r * 0.05, cx + r * 0.22, cy + r * 0.62), 8, fill=colour)
     elif kind == "breathing":  # lungs: two lobes and a windpipe
-        draw.rectangle((cx - r * .06, cy - r * .62, cx + r * .06, cy - r * .05), fill=colour)
-        draw.ellipse((cx - r * .62, cy - r * .35, cx - r * .1, cy + r * .62), fill=colour)
-        draw.ellipse((cx + r * .1, cy - r * .35, cx + r * .62, cy + r * .62), fill=colour)
+        draw.rectangle((cx - r * 0.06, cy - r * 0.62, cx + r * 0.06, cy - r * 0.05), fill=colour)
+        draw.ellipse((cx - r * 0.62, cy - r * 0.35, cx - r * 0.1, cy + r * 0.62), fill=colour)
+        draw.ellipse((cx + r * 0.1, cy - r * 0.35, cx + r * 0.62, cy + r * 0.62), fill=colour)
     else:  # stay: a heart
-        draw.ellipse((cx - r * .56, cy - r * .45, cx, cy + r * .1), fill=colour)
-        draw.ellipse((cx, cy - r * .45, cx + r * .56, cy + r * .1), fill=colour)
-        draw.polygon([(cx - r * .54, cy - r * .08), (cx + r * .54, cy - r * .08), (cx, cy + r * .6)], fill=colour)
+        draw.ellipse((cx - r * 0.56, cy - r * 0.45, cx, cy + r * 0.1), fill=colour)
+        draw.ellipse((cx, cy - r * 0.45, cx + r * 0.56, cy + r * 0.1), fill=colour)
+        draw.polygon([(cx - r * 0.54, cy - r * 0.08), (cx + r * 0.54, cy - r * 0.08), (cx, cy + r * 0.6)], fill=colour)
 
 
 class CardTextTooLong(ValueError):

@@ -9,6 +9,7 @@ data/patterns/*.yml.
 
 `make spacy` runs this and pip-installs the sdist; SpacyNLP in config.yml then loads `en_gsdoa_pipeline`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,13 @@ def content_version(root: Path) -> str:
     (0.1.<hash as int>). Rasa fingerprints a spaCy model by its name only: the trained components that read the
     parse add this version to their fingerprints (gsdoa_nlu/fingerprints.py), so a new pipeline retrains them."""
     digest = hashlib.sha256()
-    for rel in [*ENTITY_FILES.values(), "gsdoa_nlu/build_spacy.py", "gsdoa_nlu/patterns.py",
-                "gsdoa_nlu/spacy_components.py", "gsdoa_nlu/text.py"]:
+    for rel in [
+        *ENTITY_FILES.values(),
+        "gsdoa_nlu/build_spacy.py",
+        "gsdoa_nlu/patterns.py",
+        "gsdoa_nlu/spacy_components.py",
+        "gsdoa_nlu/text.py",
+    ]:
         digest.update((root / rel).read_bytes())
     return f"0.1.{int(digest.hexdigest()[:8], 16)}"
 
@@ -68,7 +74,9 @@ def build(root: Path, out: Path) -> Path:
     add_french_elisions(nlp)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("gsdoa_normalizer")  # gsdoa_nlu/spacy_components.py: lower-case lemmas, NORM for the safety nets
-    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}))
+    ruler = cast(
+        EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    )
     nlp.initialize()  # loads the lemma lookup table from spacy-lookups-data (a local package, no download)
     ruler.add_patterns(ruler_patterns(nlp, root))
     nlp.meta.update(
@@ -90,7 +98,8 @@ def build(root: Path, out: Path) -> Path:
     dist.mkdir(parents=True)
     subprocess.run(
         [sys.executable, "-m", "spacy", "package", str(model_dir), str(dist), "--build", "sdist", "--force"],
-        check=True, stdout=subprocess.DEVNULL,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     (sdist,) = dist.glob("*/dist/*.tar.gz")
     return sdist
@@ -100,8 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="repository root (where data/ is)")
     parser.add_argument("--out", default="build/spacy")
-    parser.add_argument("--print-version", action="store_true",
-                        help="only print the version a build would have (`make spacy` rebuilds when it differs)")
+    parser.add_argument(
+        "--print-version",
+        action="store_true",
+        help="only print the version a build would have (`make spacy` rebuilds when it differs)",
+    )
     args = parser.parse_args()
     if args.print_version:
         print(content_version(Path(args.root).resolve()))

@@ -19,6 +19,7 @@ Privacy and security checks (issue 14):
 - Sender ids starting with `tg-` belong to the Telegram bridge: refused (403) on the public path (nginx sets
   X-GSDOA-Public there) and, when BRIDGE_SHARED_SECRET is set, refused without the X-GSDOA-Bridge header.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,8 +72,10 @@ PAYLOAD_ENTITIES: dict[str, frozenset | None] = {
 HARD_CAP_CHARS = 12000
 
 # Used when the domain can't be read (should not happen): still calm, still 911 first.
-_LAST_RESORT = ("Something went wrong on my side, please try again in a moment. 🚨 If someone is overdosing, "
-                "call 911. Overdose line (NORS): 1-888-688-6677.")
+_LAST_RESORT = (
+    "Something went wrong on my side, please try again in a moment. 🚨 If someone is overdosing, "
+    "call 911. Overdose line (NORS): 1-888-688-6677."
+)
 
 
 def _anonymous(sender: str) -> str:
@@ -125,19 +128,22 @@ class PayloadPolicy:
         self.city_provinces: dict[str, str] = {}
 
     @classmethod
-    def from_files(cls, domain: str = "domain.yml", places: str | None = None,
-                   catalogue: str | None = None) -> PayloadPolicy:
+    def from_files(
+        cls, domain: str = "domain.yml", places: str | None = None, catalogue: str | None = None
+    ) -> PayloadPolicy:
         """The domain's intents and slot values; the gazetteer's cities and the intent catalogue come from data/
         through gsdoa_content, unless other files are given (tests)."""
         data = load_yaml(domain)
         intent_catalogue = gsdoa_content.load_path(catalogue) if catalogue else gsdoa_content.load("intents.yml")
         gazetteer = gsdoa_content.load_path(places) if places else gsdoa_content.load("patterns/places.yml")
-        retrieval = {str(name).split("/", 1)[0] for name in (intent_catalogue.get("intents") or {})
-                     if "/" in str(name)}
+        retrieval = {str(name).split("/", 1)[0] for name in (intent_catalogue.get("intents") or {}) if "/" in str(name)}
         intents = [str(i) for i in data.get("intents") or [] if isinstance(i, str) and i not in retrieval]
         slots = data.get("slots") or {}
-        values = {name: [str(v) for v in (slots.get(name) or {}).get("values") or []]
-                  for name in PAYLOAD_ENTITIES if name != "city"}
+        values = {
+            name: [str(v) for v in (slots.get(name) or {}).get("values") or []]
+            for name in PAYLOAD_ENTITIES
+            if name != "city"
+        }
         policy = cls(intents, values)
         for city in gazetteer.get("cities") or []:
             if isinstance(city, dict) and city.get("name") and city.get("province"):
@@ -209,8 +215,11 @@ def clean_metadata(metadata: Any) -> dict[str, Any] | None:
     """Only the allow-listed client metadata keys with well-shaped values; None when nothing is left."""
     if not isinstance(metadata, dict):
         return None
-    kept = {key: value for key, value in metadata.items()
-            if key in _METADATA_KEYS and isinstance(value, str) and _METADATA_KEYS[key].match(value)}
+    kept = {
+        key: value
+        for key, value in metadata.items()
+        if key in _METADATA_KEYS and isinstance(value, str) and _METADATA_KEYS[key].match(value)
+    }
     return kept or None
 
 
@@ -252,9 +261,15 @@ class SafeRestInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeRestInput:
         return cls(**(credentials or {}))
 
-    def __init__(self, max_chars: int = 1000, texts: str | None = None, domain: str = "domain.yml",
-                 places: str | None = None, catalogue: str | None = None,
-                 bridge_secret: str | None = None) -> None:
+    def __init__(
+        self,
+        max_chars: int = 1000,
+        texts: str | None = None,
+        domain: str = "domain.yml",
+        places: str | None = None,
+        catalogue: str | None = None,
+        bridge_secret: str | None = None,
+    ) -> None:
         self.max_chars = int(max_chars)
         try:  # data/texts.yml through gsdoa_content (its path rule), or another texts file given by a test
             self._texts = gsdoa_content.load_path(texts).get("texts", {}) if texts else gsdoa_content.texts()
@@ -290,8 +305,12 @@ class SafeRestInput(InputChannel):
         metadata = body.get("metadata")
         if not isinstance(metadata, dict) or len(repr(metadata)) > _METADATA_MAX_BYTES:
             metadata = None
-        return {"sender": sender.strip(), "message": message, "input_channel": input_channel,
-                "metadata": clean_metadata(metadata)}
+        return {
+            "sender": sender.strip(),
+            "message": message,
+            "input_channel": input_channel,
+            "metadata": clean_metadata(metadata),
+        }
 
     def sender_refusal(self, request: Any, sender: str) -> str | None:
         """Why this request may not use this sender id (Telegram's ids are the bridge's alone), or None."""
@@ -337,8 +356,9 @@ class SafeRestInput(InputChannel):
             body = None
         sender = body.get("sender") if isinstance(body, dict) else None
         if not isinstance(sender, str) or not sender.strip() or len(sender) > _SENDER_MAX:
-            return response.json({"error": f'"sender" must be a non-empty string of at most {_SENDER_MAX} '
-                                           'characters.'}, status=400)
+            return response.json(
+                {"error": f'"sender" must be a non-empty string of at most {_SENDER_MAX} characters.'}, status=400
+            )
         sender = sender.strip()
         refusal = self.sender_refusal(request, sender)
         if refusal:
@@ -353,8 +373,9 @@ class SafeRestInput(InputChannel):
             logger.error("Erasing a conversation failed (conversation %s).", _anonymous(sender), exc_info=False)
             return response.json({"erased": False, "error": "Could not erase the conversation."}, status=503)
         if not erased:
-            return response.json({"erased": False, "error": "This tracker store can't delete conversations."},
-                                 status=501)
+            return response.json(
+                {"erased": False, "error": "This tracker store can't delete conversations."}, status=501
+            )
         return response.json({"erased": True})
 
     async def erase_if_restarted(self, agent: Any, sender: str) -> bool:
@@ -377,8 +398,9 @@ class SafeRestInput(InputChannel):
             async with agent.lock_store.lock(sender):
                 return await restarted() and erase_conversation(store, sender)
         except Exception:
-            logger.error("Erasing a restarted conversation failed (conversation %s).", _anonymous(sender),
-                         exc_info=False)
+            logger.error(
+                "Erasing a restarted conversation failed (conversation %s).", _anonymous(sender), exc_info=False
+            )
             return False
 
     async def receive(self, request: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
@@ -394,28 +416,25 @@ class SafeRestInput(InputChannel):
         language = self.reply_language(metadata)
         text, truncated = self.prepare_text(fields["message"], channel_language(metadata))
         if not has_words(text):
-            return response.json([{"recipient_id": fields["sender"],
-                                   "text": self.reply_text("no_text", language)}])
+            return response.json([{"recipient_id": fields["sender"], "text": self.reply_text("no_text", language)}])
 
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(text, collector, fields["sender"],
-                                             input_channel=fields["input_channel"],
-                                             metadata=metadata))
+            await on_new_message(
+                UserMessage(text, collector, fields["sender"], input_channel=fields["input_channel"], metadata=metadata)
+            )
         except (CancelledError, Exception):  # never a 500 and never the user's text in the log
-            logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]),
-                         exc_info=False)
-            return response.json([{"recipient_id": fields["sender"],
-                                   "text": self.reply_text("service_degraded", language)}])
+            logger.error("Processing a message failed (conversation %s).", _anonymous(fields["sender"]), exc_info=False)
+            return response.json(
+                [{"recipient_id": fields["sender"], "text": self.reply_text("service_degraded", language)}]
+            )
 
         messages: list[dict[str, Any]] = list(collector.messages)
         await self.erase_if_restarted(getattr(request.app.ctx, "agent", None), fields["sender"])
         if truncated:
-            messages.append({"recipient_id": fields["sender"],
-                             "text": self.reply_text("long_message", language)})
+            messages.append({"recipient_id": fields["sender"], "text": self.reply_text("long_message", language)})
         if not messages:
-            messages.append({"recipient_id": fields["sender"],
-                             "text": self.reply_text("service_degraded", language)})
+            messages.append({"recipient_id": fields["sender"], "text": self.reply_text("service_degraded", language)})
         return response.json(messages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -19,6 +19,7 @@ Word and character counts become sublinear TF-IDF, each block L2-normalized; the
 accuracy), its scores turned into probabilities by a softmax whose temperature is fitted by cross-validation, so
 the fallback's confidence threshold means what it says. Everything is stored as plain arrays (.npz + JSON).
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,9 @@ def _vectorizer(analyzer: str, vocabulary: dict[str, int] | None = None):
 
     if analyzer == "words":
         return CountVectorizer(analyzer=_word_analyzer, vocabulary=vocabulary)
-    return CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=False, vocabulary=vocabulary,
-                           min_df=1 if vocabulary else 2)
+    return CountVectorizer(
+        analyzer="char_wb", ngram_range=(1, 4), lowercase=False, vocabulary=vocabulary, min_df=1 if vocabulary else 2
+    )
 
 
 def _tfidf(counts, idf: np.ndarray):
@@ -111,12 +113,24 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
 class FlatIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 1.0, "dense_weight": 1.5, "embeddings": True, "ranking_length": 10,
-                "calibration_folds": 3, "random_seed": 42, "embedding_cache": "build/embedding-cache",
-                "unknown_words_confidence": 0.2}
+        return {
+            "C": 1.0,
+            "dense_weight": 1.5,
+            "embeddings": True,
+            "ranking_length": 10,
+            "calibration_folds": 3,
+            "random_seed": 42,
+            "embedding_cache": "build/embedding-cache",
+            "unknown_words_confidence": 0.2,
+        }
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 state: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        state: dict[str, Any] | None = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -131,8 +145,13 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         return self._state
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> FlatIntentClassifier:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FlatIntentClassifier:
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -191,8 +210,9 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
             return LinearSVC(C=float(self._config["C"]), random_state=int(self._config["random_seed"]))
 
         # Temperature from out-of-fold scores: how far apart the scores of right and wrong answers really are.
-        folds = StratifiedKFold(n_splits=int(self._config["calibration_folds"]), shuffle=True,
-                                random_state=int(self._config["random_seed"]))
+        folds = StratifiedKFold(
+            n_splits=int(self._config["calibration_folds"]), shuffle=True, random_state=int(self._config["random_seed"])
+        )
         out_of_fold = np.zeros((len(y), len(classes)), dtype=np.float32)
         counts = np.bincount(y, minlength=len(classes))
         calibrate = counts.min() >= folds.get_n_splits()
@@ -204,32 +224,62 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
                 out_of_fold[test_index] = scores
         model = svm().fit(features, y)
         temperature = fit_temperature(out_of_fold, y) if calibrate else 5.0
-        self._state.update({"classes": classes, "coef": model.coef_.astype(np.float32),
-                            "intercept": model.intercept_.astype(np.float32), "temperature": temperature,
-                            "retrieval_intents": sorted(training_data.retrieval_intents)})
-        logger.debug("FlatIntentClassifier: %d examples, %d answers, temperature %.2f", len(y), len(classes),
-                     temperature)
+        self._state.update(
+            {
+                "classes": classes,
+                "coef": model.coef_.astype(np.float32),
+                "intercept": model.intercept_.astype(np.float32),
+                "temperature": temperature,
+                "retrieval_intents": sorted(training_data.retrieval_intents),
+            }
+        )
+        logger.debug(
+            "FlatIntentClassifier: %d examples, %d answers, temperature %.2f", len(y), len(classes), temperature
+        )
         self._persist()
         return self._resource
 
     def _persist(self) -> None:
         state = self._trained
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez_compressed(directory / "model.npz", coef=state["coef"], intercept=state["intercept"],
-                                idf_words=state["idf"]["words"], idf_chars=state["idf"]["chars"])
-            (directory / "model.json").write_text(json.dumps(
-                {"classes": state["classes"], "retrieval_intents": state["retrieval_intents"],
-                 "temperature": state["temperature"], "vocabulary": state["vocabulary"]}, ensure_ascii=False),
-                encoding="utf-8")
+            np.savez_compressed(
+                directory / "model.npz",
+                coef=state["coef"],
+                intercept=state["intercept"],
+                idf_words=state["idf"]["words"],
+                idf_chars=state["idf"]["chars"],
+            )
+            (directory / "model.json").write_text(
+                json.dumps(
+                    {
+                        "classes": state["classes"],
+                        "retrieval_intents": state["retrieval_intents"],
+                        "temperature": state["temperature"],
+                        "vocabulary": state["vocabulary"],
+                    },
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> FlatIntentClassifier:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> FlatIntentClassifier:
         with model_storage.read_from(resource) as directory:
             arrays = np.load(directory / "model.npz")
             stored = json.loads((directory / "model.json").read_text(encoding="utf-8"))
-            state = {"coef": arrays["coef"], "intercept": arrays["intercept"],
-                     "idf": {"words": arrays["idf_words"], "chars": arrays["idf_chars"]}, **stored}
+            state = {
+                "coef": arrays["coef"],
+                "intercept": arrays["intercept"],
+                "idf": {"words": arrays["idf_words"], "chars": arrays["idf_chars"]},
+                **stored,
+            }
         component = cls(config, model_storage, resource, state)
         if component._config["embeddings"]:
             embed(["warm-up"])  # load the encoder now, not on a user's first message
@@ -254,10 +304,17 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
     def _selector(full_intent: str, confidence: float, ranking: list[tuple[str, float]]) -> dict[str, Any]:
         base = full_intent.split(RETRIEVAL_DELIMITER)[0]
         return {
-            "response": {"responses": [], PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: full_intent,
-                         "utter_action": f"utter_{full_intent}"},
-            "ranking": [{PREDICTED_CONFIDENCE_KEY: c, INTENT_RESPONSE_KEY: name} for name, c in ranking
-                        if name.split(RETRIEVAL_DELIMITER)[0] == base],
+            "response": {
+                "responses": [],
+                PREDICTED_CONFIDENCE_KEY: confidence,
+                INTENT_RESPONSE_KEY: full_intent,
+                "utter_action": f"utter_{full_intent}",
+            },
+            "ranking": [
+                {PREDICTED_CONFIDENCE_KEY: c, INTENT_RESPONSE_KEY: name}
+                for name, c in ranking
+                if name.split(RETRIEVAL_DELIMITER)[0] == base
+            ],
         }
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -267,7 +324,9 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
         vectors = self._embeddings(messages)
         known = self.known_words(messages)
         cap = self._config.get("unknown_words_confidence")
-        for index, (message, probabilities) in enumerate(zip(messages, self.probabilities(messages, vectors), strict=True)):
+        for index, (message, probabilities) in enumerate(
+            zip(messages, self.probabilities(messages, vectors), strict=True)
+        ):
             if vectors is not None:
                 message.set(EMBEDDING_KEY, vectors[index])
             if cap is not None and known[index] == 0 and probabilities.max() > float(cap):
@@ -279,8 +338,11 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, {INTENT_NAME_KEY: base, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
             # The ranking names full intents: the fallback sees two close answers of one topic as ambiguous too,
             # and "Did you mean…?" can offer both.
-            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: c} for n, c in ranking],
+                add_to_output=True,
+            )
             selectors = {"all_retrieval_intents": self._state["retrieval_intents"]}
             if RETRIEVAL_DELIMITER in full_intent:
                 selectors[base] = self._selector(full_intent, confidence, ranking)

@@ -12,6 +12,7 @@ lower-case lemma and a normalized form). Then:
   similarity to emergency exemplars) or a person in crisis — and annotates it: which emergency steps
   (emergency_kind), which crisis line (crisis_audience), which topic the answer is about (topic, topic_family).
 """
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,14 @@ FULL_DOC_KEY = "full_text_spacy_doc"
 
 
 def _entity(name: str, value: Any, extractor: str, start: int = 0, end: int = 0) -> dict[str, Any]:
-    return {ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: start,
-            ENTITY_ATTRIBUTE_END: end, "confidence": 1.0, EXTRACTOR: extractor}
+    return {
+        ENTITY_ATTRIBUTE_TYPE: name,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+        "confidence": 1.0,
+        EXTRACTOR: extractor,
+    }
 
 
 def _add_entities(message: Message, entities: list[dict[str, Any]], replace: tuple[str, ...] = ()) -> None:
@@ -90,8 +97,13 @@ class MessageSanitizer(GraphComponent):
         self._focus_min_words = int(config["focus_min_words"])
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> MessageSanitizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageSanitizer:
         return cls(config)
 
     @classmethod
@@ -125,16 +137,20 @@ class MessageSanitizer(GraphComponent):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False,
-                          model_from="SpacyNLP")
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP")
 class GazetteerAnnotator(GraphComponent):
     """The EntityRuler's matches (places, substances, legal situations) as Rasa entities, from the message's one
     spaCy parse: the canonical id comes with the match (B.C. -> BC, fent -> fentanyl) and a city adds its province.
     Which matches are trusted is decided in gsdoa_nlu/places.py (shared with the classifier's place mask)."""
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> GazetteerAnnotator:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GazetteerAnnotator:
         return cls()
 
     @classmethod
@@ -150,7 +166,7 @@ class GazetteerAnnotator(GraphComponent):
         name = self.__class__.__name__
         for ent, ent_id in trusted_matches(doc, text):
             if ent.label_ == "city" and ent_id.startswith("city:"):
-                city, province = ent_id[len("city:"):].rsplit("|", 1)
+                city, province = ent_id[len("city:") :].rsplit("|", 1)
                 found.append(_entity("city", city, name, ent.start_char, ent.end_char))
                 found.append(_entity("province", province, name, ent.start_char, ent.end_char))
             else:
@@ -172,21 +188,37 @@ class _PersistedConfigComponent(GraphComponent):
 
     DATA_FILE = "data.json"
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 data: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._data = data
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> _PersistedConfigComponent:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _PersistedConfigComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> _PersistedConfigComponent:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> _PersistedConfigComponent:
         with model_storage.read_from(resource) as directory:
             data = json.loads((directory / cls.DATA_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, data)
@@ -286,8 +318,10 @@ class LanguageDecider(_PersistedConfigComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             metadata = message.get("metadata")
-            language, explicit = self.decide(message.get(FULL_TEXT_KEY) or message.get(TEXT) or "",
-                                             metadata.get("language") if isinstance(metadata, dict) else None)
+            language, explicit = self.decide(
+                message.get(FULL_TEXT_KEY) or message.get(TEXT) or "",
+                metadata.get("language") if isinstance(metadata, dict) else None,
+            )
             if not language:
                 continue
             _add_entities(message, [_entity("language", language, self.__class__.__name__)], replace=("language",))
@@ -305,8 +339,7 @@ def _cosine_max(vector: np.ndarray | None, exemplars: np.ndarray | None) -> floa
     return float(np.max(exemplars @ (vector / norm))) if norm else 0.0
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True,
-                          model_from="SpacyNLP")
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True, model_from="SpacyNLP")
 class SafetyNets(_PersistedConfigComponent):
     """Last in the pipeline: safety first, whatever the classifier predicted.
 
@@ -322,9 +355,13 @@ class SafetyNets(_PersistedConfigComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"patterns": "data/patterns/emergency.yml", "distress": "data/patterns/distress.yml",
-                "catalogue": "data/intents.yml", "semantic_threshold": None,
-                "embedding_cache": "build/embedding-cache"}
+        return {
+            "patterns": "data/patterns/emergency.yml",
+            "distress": "data/patterns/distress.yml",
+            "catalogue": "data/intents.yml",
+            "semantic_threshold": None,
+            "embedding_cache": "build/embedding-cache",
+        }
 
     DATA_FILE_KEYS = ("patterns", "distress", "catalogue")
     MODULES = ("components", "patterns", "text", "embeddings")
@@ -352,14 +389,17 @@ class SafetyNets(_PersistedConfigComponent):
         distress = load_yaml(self._config["distress"])
         catalogue = load_yaml(self._config["catalogue"]).get("intents") or {}
         families = {name: entry["family"] for name, entry in catalogue.items() if entry.get("family")}
-        data = {"emergency": compile_emergency_patterns(emergency),
-                "kinds": self._compile_groups(emergency, "kinds"),
-                "substance_kinds": emergency.get("substance_kinds") or {},
-                "short_alarms": {k: [normalize_for_matching(w) for w in v]
-                                 for k, v in (emergency.get("short_alarms") or {}).items()},
-                "distress": compile_emergency_patterns(distress),
-                "audiences": self._compile_groups(distress, "audiences"),
-                "families": families}
+        data = {
+            "emergency": compile_emergency_patterns(emergency),
+            "kinds": self._compile_groups(emergency, "kinds"),
+            "substance_kinds": emergency.get("substance_kinds") or {},
+            "short_alarms": {
+                k: [normalize_for_matching(w) for w in v] for k, v in (emergency.get("short_alarms") or {}).items()
+            },
+            "distress": compile_emergency_patterns(distress),
+            "audiences": self._compile_groups(distress, "audiences"),
+            "families": families,
+        }
         texts = [m.get(TEXT) for m in training_data.intent_examples if m.get(INTENT) == EMERGENCY_INTENT]
         if self._config.get("semantic_threshold") is not None and texts:
             cache = self._config.get("embedding_cache")
@@ -369,8 +409,10 @@ class SafetyNets(_PersistedConfigComponent):
     @staticmethod
     def _compile_groups(spec: dict[str, Any], section: str) -> dict[str, list[list[dict[str, Any]]]]:
         sets = {name: list(words) for name, words in (spec.get("sets") or {}).items()}
-        return {group: [compile_matcher_pattern(t, sets) for t in texts]
-                for group, texts in (spec.get(section) or {}).items()}
+        return {
+            group: [compile_matcher_pattern(t, sets) for t in texts]
+            for group, texts in (spec.get(section) or {}).items()
+        }
 
     # Rasa 3.6 passes train() the spaCy model by keyword, a need declared in this signature.
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:  # type: ignore[override]
@@ -411,7 +453,7 @@ class SafetyNets(_PersistedConfigComponent):
         for match_id, start, end in self._matcher(name, model)(doc):
             rule = model.model.vocab.strings[match_id]
             if rule.startswith(CONTEXT_PREFIX):
-                context[rule[len(CONTEXT_PREFIX):]].append((start, end))
+                context[rule[len(CONTEXT_PREFIX) :]].append((start, end))
             else:
                 rules.setdefault(rule, []).append((start, end))
         return rules, context
@@ -440,11 +482,15 @@ class SafetyNets(_PersistedConfigComponent):
         alarms = (self._data or {}).get("short_alarms") or {}
         norms = [t.norm_ for t in words]
         if any(n in alarms.get("words", []) for n in norms) and all(
-                n in alarms.get("words", []) + alarms.get("fillers", []) + alarms.get("help", []) for n in norms):
+            n in alarms.get("words", []) + alarms.get("fillers", []) + alarms.get("help", []) for n in norms
+        ):
             return True
         shouted = "!" in doc.text or doc.text.isupper() or len(words) > 1 and len(set(norms)) == 1
-        return shouted and all(n in alarms.get("help", []) + alarms.get("fillers", []) for n in norms) and any(
-            n in alarms.get("help", []) for n in norms)
+        return (
+            shouted
+            and all(n in alarms.get("help", []) + alarms.get("fillers", []) for n in norms)
+            and any(n in alarms.get("help", []) for n in norms)
+        )
 
     def emergency_rules(self, doc, model: SpacyModel, vector: np.ndarray | None = None) -> list[str]:
         """Why a parsed message is an emergency happening now (rule ids), or [] if it isn't."""
@@ -460,8 +506,9 @@ class SafetyNets(_PersistedConfigComponent):
 
     def matches(self, text: str, model: SpacyModel) -> list[str]:
         """The emergency rules a text matches (for tests and tools: parses the text itself)."""
-        return self._net(model.model(text), "emergency", model) + (["short_alarm"] if self.short_alarm(
-            model.model(text)) else [])
+        return self._net(model.model(text), "emergency", model) + (
+            ["short_alarm"] if self.short_alarm(model.model(text)) else []
+        )
 
     def crisis_rules(self, doc, model: SpacyModel) -> list[str]:
         return self._net(doc, "distress", model)
@@ -535,6 +582,7 @@ class SafetyNets(_PersistedConfigComponent):
             if topic in families:
                 annotations += [_entity("topic", topic, name), _entity("topic_family", families[topic], name)]
             if annotations:
-                _add_entities(message, annotations,
-                              replace=("emergency_kind", "crisis_audience", "topic", "topic_family"))
+                _add_entities(
+                    message, annotations, replace=("emergency_kind", "crisis_audience", "topic", "topic_family")
+                )
         return messages

@@ -12,6 +12,7 @@ faster to featurize the training data, pure Python (docs/dependency-audit.md).
 Training embeddings are cached on disk (build/embedding-cache/, keyed by the text's hash and the model's
 version), so retraining after a data change embeds only the new examples.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,10 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model = encoder()
-    chunks = [np.asarray(model.encode([_clean(t) for t in texts[i:i + batch_size]]), dtype=np.float32)
-              for i in range(0, len(texts), batch_size)]
+    chunks = [
+        np.asarray(model.encode([_clean(t) for t in texts[i : i + batch_size]]), dtype=np.float32)
+        for i in range(0, len(texts), batch_size)
+    ]
     vectors = np.vstack(chunks)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

@@ -10,6 +10,7 @@ A message is French or English only when the evidence is clear; otherwise the gu
 conversation keeps its language, so "ok", "911", "Québec" or a mixed message change nothing. Messages of
 three words or fewer switch only on unmistakable words ("bonjour", "merci", "hello").
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,11 @@ def lingua_detector() -> Detector:
     """lingua restricted to English and French, models preloaded (about 0.5 s once, then < 1 ms a message)."""
     from lingua import Language, LanguageDetectorBuilder
 
-    detector = (LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH)
-                .with_preloaded_language_models().build())
+    detector = (
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH)
+        .with_preloaded_language_models()
+        .build()
+    )
     codes = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
 
     def detect(text: str) -> tuple[str, float] | None:

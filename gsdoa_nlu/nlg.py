@@ -11,6 +11,7 @@ variants keep Rasa's precedence.
 Configured in endpoints.yml (and deploy/endpoints.production.yml):
 `nlg: {type: gsdoa_nlu.nlg.MostSpecificResponseGenerator}`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,18 +32,21 @@ def most_specific(variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class MostSpecificResponseGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's response generator, with the most specific matching variant winning (see module docstring)."""
 
-    def __init__(self, endpoint_config: Any = None, domain: Any = None,
-                 responses: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    def __init__(
+        self, endpoint_config: Any = None, domain: Any = None, responses: dict[str, list[dict[str, Any]]] | None = None
+    ) -> None:
         super().__init__(responses if responses is not None else (domain.responses if domain else {}))
 
-    def _random_response_for(self, utter_action: str, output_channel: str,
-                             filled_slots: dict[str, Any]) -> dict[str, Any] | None:
+    def _random_response_for(
+        self, utter_action: str, output_channel: str, filled_slots: dict[str, Any]
+    ) -> dict[str, Any] | None:
         import numpy as np
 
         if utter_action not in self.responses:
             return None
         suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
-            utter_action, output_channel, filled_slots)
+            utter_action, output_channel, filled_slots
+        )
         if not suitable:
             return None
         conditional = [v for v in suitable if v.get(RESPONSE_CONDITION)]
@@ -56,8 +60,15 @@ def ties(responses: dict[str, list[dict[str, Any]]]) -> list[str]:
     for name, variants in responses.items():
         seen = set()
         for variant in variants:
-            key = (variant.get(CHANNEL), tuple(sorted(
-                (c.get("type"), c.get("name"), str(c.get("value"))) for c in variant.get(RESPONSE_CONDITION) or [])))
+            key = (
+                variant.get(CHANNEL),
+                tuple(
+                    sorted(
+                        (c.get("type"), c.get("name"), str(c.get("value")))
+                        for c in variant.get(RESPONSE_CONDITION) or []
+                    )
+                ),
+            )
             if key in seen:
                 found.append(name)
                 break

@@ -5,6 +5,7 @@ Two consumers:
 - the SafetyNets Rasa component (Matcher patterns written in a small token mini-language, documented at the top
   of data/patterns/emergency.yml, matched on each token's normalized form `NORM`).
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ one spaCy parse the same way.
 
 Case-sensitive aliases ("ON", "Hope", "Regina") are trusted only in normally-cased text and not as the first
 word: "CAN THEY CUFF ME ON THE SPOT" or "Hope you can help" name no place."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -7,6 +7,7 @@ which on a tablet left running for days would break the promise. This store forg
 TRACKER_EXPIRY_SECONDS (default 14,400 = 4 hours) after its last message: expired conversations are deleted on
 every save and never returned.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,15 @@ def expiry_seconds(value: Any = None) -> float:
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     """InMemoryTrackerStore that deletes a conversation `record_exp` seconds after its last save."""
 
-    def __init__(self, domain: Domain, host: str | None = None, event_broker: Any = None,
-                 record_exp: Any = None, clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        host: str | None = None,
+        event_broker: Any = None,
+        record_exp: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.record_exp = expiry_seconds(record_exp)
         self._clock = clock

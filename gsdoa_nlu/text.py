@@ -2,6 +2,7 @@
 
 Pure functions, no spaCy or Rasa imports, so they are cheap to unit-test and reuse.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,22 +22,32 @@ _SPACES = re.compile(r"\s+")
 # Personal details people type. They are masked before classification (and therefore never reach a model,
 # a slot or a log line written by our code); the user is never shown them back. Order matters: whole e-mails and
 # URLs first, then dates, phone numbers, ID numbers, addresses, postal codes; names last (mask_names below).
-_MONTHS_EN = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_MONTHS_FR = (r"janv(?:ier)?|f[ée]v(?:rier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|sept(?:embre)?|"
-              r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?")
+_MONTHS_EN = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTHS_FR = (
+    r"janv(?:ier)?|f[ée]v(?:rier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[ûu]t|sept(?:embre)?|"
+    r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?"
+)
 _MONTH = rf"(?:{_MONTHS_EN}|{_MONTHS_FR})\.?"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|er|e)?"
 _YEAR = r"(?:19|20)?\d{2}"
-_BIRTH = (r"(?:born|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|née?|nee|naissance|"
-          r"date\s+de\s+naissance|anniversaire|ddn)")
+_BIRTH = (
+    r"(?:born|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|bday|née?|nee|naissance|"
+    r"date\s+de\s+naissance|anniversaire|ddn)"
+)
 # Toll-free service numbers (1-800, 1-888…: NORS, help lines) are not personal: they stay.
 _TOLL_FREE = r"(?:8(?:00|33|44|55|66|77|88))"
-_STREET_TYPES = (r"st|street|ave|av|avenue|rd|road|cres|crescent|blvd|boulevard|terrace|terr|hwy|highway|pkwy|"
-                 r"parkway|crt|cir|circle|trail|trl|drive|dr|sq|square|close|mews|gate|grove|heights|hts|"
-                 r"way|lane|ln|court|ct|place|pl|row|sideroad|concession|promenade|esplanade|alley")
-_FR_STREET_TYPES = (r"rue|avenue|av|boulevard|boul|blvd|chemin|ch|rang|route|rte|mont[ée]e|c[ôo]te|ruelle|all[ée]e|"
-                    r"croissant|impasse|place|promenade|carr[ée]|terrasse|voie|autoroute|rang")
+_STREET_TYPES = (
+    r"st|street|ave|av|avenue|rd|road|cres|crescent|blvd|boulevard|terrace|terr|hwy|highway|pkwy|"
+    r"parkway|crt|cir|circle|trail|trl|drive|dr|sq|square|close|mews|gate|grove|heights|hts|"
+    r"way|lane|ln|court|ct|place|pl|row|sideroad|concession|promenade|esplanade|alley"
+)
+_FR_STREET_TYPES = (
+    r"rue|avenue|av|boulevard|boul|blvd|chemin|ch|rang|route|rte|mont[ée]e|c[ôo]te|ruelle|all[ée]e|"
+    r"croissant|impasse|place|promenade|carr[ée]|terrasse|voie|autoroute|rang"
+)
 _FUNCTION = r"(?:the|my|a|an|at|on|in|of|to|his|her|our|their|your|this|that|these|those|some|and|or|for|with|from)"
 _PII_PATTERNS = [
     ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")),
@@ -45,13 +56,25 @@ _PII_PATTERNS = [
     # dates like 1994-03-14, 07/22/1988, 22.07.1988
     ("DATE", re.compile(r"\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\b")),
     # a date of birth in words: "born March 3 1990", "DOB: 3rd of March 90", "né le 3 mars 1990", "born in 1990"
-    ("BIRTH", re.compile(rf"\b{_BIRTH}\s*[:,-]?\s*(?:on|in|le|en|the)?\s*(?:"
-                         rf"{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}|"
-                         rf"{_MONTH},?\s+(?:19|20)\d{{2}}|{_DAY}\s+(?:of\s+|de\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|"
-                         rf"(?:19|20)\d{{2}})\b", re.I)),
+    (
+        "BIRTH",
+        re.compile(
+            rf"\b{_BIRTH}\s*[:,-]?\s*(?:on|in|le|en|the)?\s*(?:"
+            rf"{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}|"
+            rf"{_MONTH},?\s+(?:19|20)\d{{2}}|{_DAY}\s+(?:of\s+|de\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|"
+            rf"(?:19|20)\d{{2}})\b",
+            re.I,
+        ),
+    ),
     # a full date in words with a day and a year: "March 3, 1990", "3 mars 1990" (a year alone stays: "2017")
-    ("DATE", re.compile(rf"\b(?:{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:19[0-9]{{2}}|200\d)|"
-                        rf"{_MONTH}\s+{_DAY},?\s+(?:19[0-9]{{2}}|200\d))\b", re.I)),
+    (
+        "DATE",
+        re.compile(
+            rf"\b(?:{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:19[0-9]{{2}}|200\d)|"
+            rf"{_MONTH}\s+{_DAY},?\s+(?:19[0-9]{{2}}|200\d))\b",
+            re.I,
+        ),
+    ),
     # health cards: Ontario "1234-567-890-AB", Quebec RAMQ "TREM 1234 5678", driver's licences "A1234-56789-01234"
     # card and account numbers: 4 groups of 4, or 8+ digits in a row
     ("NUMBER", re.compile(r"(?<!\d[\s.-])(?<![\d.,-])\d{4}(?:[\s-]?\d{4}){2,3}(?![\d])")),
@@ -60,25 +83,59 @@ _PII_PATTERNS = [
     ("HEALTH", re.compile(r"\b(?:[A-Z]{4}|[a-z]{4})[\s-]?\d{4}[\s-]?\d{4}\b")),
     ("LICENCE", re.compile(r"\b[A-Z]\d{4}[\s-]?\d{5}[\s-]?\d{5}\b", re.I)),
     # international numbers: +44 20 7946 0958, 011 44 20 7946 0958 (8 digits or more after the prefix)
-    ("PHONE", re.compile(r"(?<![\w+])(?:\+|\b011[\s.-]?)(?!1[\s.-]?" + _TOLL_FREE + r")\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?!\d)")),
+    (
+        "PHONE",
+        re.compile(
+            r"(?<![\w+])(?:\+|\b011[\s.-]?)(?!1[\s.-]?" + _TOLL_FREE + r")\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?!\d)"
+        ),
+    ),
     # North-American phone numbers (not 3-digit service numbers such as 911, 811, 988, nor toll-free lines)
-    ("PHONE", re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?(?!\(?" + _TOLL_FREE + r"\)?[\s.-])\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")),
+    (
+        "PHONE",
+        re.compile(
+            r"(?<![\d-])(?:\+?1[\s.-]?)?(?!\(?" + _TOLL_FREE + r"\)?[\s.-])\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
+        ),
+    ),
     # 7-digit local numbers: 555-0187, 555 0187 (not part of a longer number such as 1-888-688-6677)
     ("PHONE", re.compile(r"(?<!\d[\s.-])(?<![\d.,])\d{3}[-.\s]\d{4}(?![\d-])")),
     # long digit groups: health-card, SIN, licence numbers
     ("NUMBER", re.compile(r"(?<!\d[\s.-])(?<![\d.,-])\d{3,4}[\s-]?\d{3}[\s-]?\d{3,4}(?![\d])")),
     # apartment / unit numbers
-    ("ADDRESS", re.compile(r"\b(?:apt|apartment|unit|suite|app|appartement|logement)\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I)),
+    (
+        "ADDRESS",
+        re.compile(r"\b(?:apt|apartment|unit|suite|app|appartement|logement)\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I),
+    ),
     # street addresses: "1180 Maple Cres", "42 birch street"; words like "place", "way", "drive" count as a street
     # only after a capitalised name ("2 pills at my place" stays)
-    ("ADDRESS", re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+(?!" + _FUNCTION + r"\b)(?:[\w'-]+\s+){1,3}(?:"
-                           r"st|street|ave|avenue|rd|road|cres|crescent|blvd|boulevard|terrace|hwy|highway|pkwy|"
-                           r"parkway|crt|cir|circle|trail|trl|sideroad|concession)\b(?![-'’])\.?", re.I)),
-    ("ADDRESS", re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:" + _STREET_TYPES + r"|"
-                           + _STREET_TYPES.upper() + r"|" + _STREET_TYPES.title() + r")\b(?![-'’])\.?")),
-    ("ADDRESS", re.compile(r"\b\d{1,6}[A-Za-z]?,?\s+(?:" + _FR_STREET_TYPES + r")\.?\s+"
-                           r"(?:(?:de|du|des|la|le|les|l['’]|d['’]|st|ste|saint|sainte)[\s-]*){0,3}[\w'’-]+(?:[\s-][A-Z][\w'’-]+)?",
-                           re.I)),
+    (
+        "ADDRESS",
+        re.compile(
+            r"\b\d{1,6}[A-Za-z]?,?\s+(?!" + _FUNCTION + r"\b)(?:[\w'-]+\s+){1,3}(?:"
+            r"st|street|ave|avenue|rd|road|cres|crescent|blvd|boulevard|terrace|hwy|highway|pkwy|"
+            r"parkway|crt|cir|circle|trail|trl|sideroad|concession)\b(?![-'’])\.?",
+            re.I,
+        ),
+    ),
+    (
+        "ADDRESS",
+        re.compile(
+            r"\b\d{1,6}[A-Za-z]?,?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:"
+            + _STREET_TYPES
+            + r"|"
+            + _STREET_TYPES.upper()
+            + r"|"
+            + _STREET_TYPES.title()
+            + r")\b(?![-'’])\.?"
+        ),
+    ),
+    (
+        "ADDRESS",
+        re.compile(
+            r"\b\d{1,6}[A-Za-z]?,?\s+(?:" + _FR_STREET_TYPES + r")\.?\s+"
+            r"(?:(?:de|du|des|la|le|les|l['’]|d['’]|st|ste|saint|sainte)[\s-]*){0,3}[\w'’-]+(?:[\s-][A-Z][\w'’-]+)?",
+            re.I,
+        ),
+    ),
     ("POSTAL", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b", re.I)),
 ]
 
@@ -95,17 +152,425 @@ _STRONG_NAME = re.compile(
     r"\b(?:(?:my|his|her|their)\s+(?:full\s+|real\s+|last\s+|first\s+)?name\s+is|my\s+name['’]?s|my\s+names|"
     r"name\s*:|i\s+am\s+called|(?:il|elle)\s+s['’]appelle|son\s+nom\s+(?:est|c['’]est)|"
     r"i['’]?m\s+called|they\s+call\s+me|je\s+m['’]\s*appelle|j['’]?\s*m['’]\s*appelle|mon\s+nom\s+(?:est|c['’]est)|"
-    r"mon\s+nom\s*:|moi\s+c['’]est|moi\s+cest|nom\s*:)\s*", re.I)
-_WEAK_NAME = re.compile(r"\b(?:i['’]?m|i\s+am|i\s+m|this\s+is|(?P<greeting_only>c['’]est|cest)|je\s+suis|j['’]?suis|"
-                        r"chu)\s+", re.I)
+    r"mon\s+nom\s*:|moi\s+c['’]est|moi\s+cest|nom\s*:)\s*",
+    re.I,
+)
+_WEAK_NAME = re.compile(
+    r"\b(?:i['’]?m|i\s+am|i\s+m|this\s+is|(?P<greeting_only>c['’]est|cest)|je\s+suis|j['’]?suis|"
+    r"chu)\s+",
+    re.I,
+)
 _CALL_ME = re.compile(r"\bcall\s+me\s+(?=[A-Z][a-zà-ÿ])")
 _NAME_WORD = re.compile(rf"({_W})(?![\w'’-])(\s*)")
-_CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:[-'’][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]*)*$"
-                          r"|^(?:Mc|Mac|O['’])[A-Z][a-z]+$")
-_GREETING_BEFORE = re.compile(r"\b(?:hi|hii+|hey+|hello|helo|hiya|yo|sup|bonjour|bonsoir|salut|allo|allô|coucou)"
-                              r"(?:\s+(?:there|all|guys|everyone|tout\s+le\s+monde))?[\s,!.:;-]*$", re.I)
+_CAPITALISED = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:[-'’][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]*)*$"
+    r"|^(?:Mc|Mac|O['’])[A-Z][a-z]+$"
+)
+_GREETING_BEFORE = re.compile(
+    r"\b(?:hi|hii+|hey+|hello|helo|hiya|yo|sup|bonjour|bonsoir|salut|allo|allô|coucou)"
+    r"(?:\s+(?:there|all|guys|everyone|tout\s+le\s+monde))?[\s,!.:;-]*$",
+    re.I,
+)
 # Words that follow "I'm" / "my name is" without being a name (with the data's own, loaded below).
-_KEEP = set(["a", "an", "the", "not", "no", "nope", "so", "very", "really", "just", "kinda", "pretty", "too", "also", "still", "now", "here", "there", "in", "on", "at", "from", "with", "to", "of", "for", "by", "into", "about", "over", "and", "or", "but", "if", "then", "my", "your", "his", "her", "their", "our", "its", "i", "me", "you", "he", "she", "we", "they", "it", "that", "this", "what", "who", "how", "why", "when", "where", "which", "im", "gonna", "going", "trying", "doing", "getting", "having", "being", "been", "be", "is", "am", "are", "was", "were", "do", "does", "did", "dont", "cant", "wont", "scared", "afraid", "terrified", "worried", "anxious", "nervous", "panicking", "freaking", "okay", "ok", "fine", "good", "great", "bad", "sick", "high", "stoned", "drunk", "wasted", "low", "alone", "lonely", "lost", "confused", "sorry", "sure", "unsure", "new", "done", "tired", "exhausted", "broke", "homeless", "pregnant", "young", "old", "underage", "minor", "adult", "sober", "clean", "using", "dying", "overdosing", "oding", "fading", "bleeding", "shaking", "seizing", "struggling", "suicidal", "depressed", "sad", "angry", "mad", "upset", "desperate", "hopeless", "worthless", "stuck", "screwed", "fucked", "on", "probation", "parole", "bail", "out", "back", "home", "outside", "inside", "away", "calling", "asking", "wondering", "looking", "worried", "asking", "writing", "texting", "typing", "hoping", "hurt", "injured", "poisoned", "allergic", "diabetic", "epileptic", "deaf", "blind", "disabled", "indigenous", "native", "first", "inuk", "inuit", "metis", "métis", "black", "white", "trans", "gay", "queer", "canadian", "american", "french", "english", "student", "worker", "nurse", "paramedic", "cop", "officer", "friend", "mom", "dad", "mother", "father", "sister", "brother", "son", "daughter", "wife", "husband", "girlfriend", "boyfriend", "partner", "roommate", "kid", "child", "teen", "teenager", "man", "woman", "guy", "girl", "boy", "person", "someone", "somebody", "nobody", "everyone", "anyone", "age", "years", "year", "old", "le", "la", "les", "un", "une", "des", "du", "de", "pas", "plus", "pu", "tres", "très", "trop", "vraiment", "juste", "encore", "aussi", "ici", "la", "là", "dans", "sur", "avec", "pour", "par", "chez", "en", "au", "aux", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "leur", "leurs", "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "ca", "ce", "cet", "cette", "qui", "que", "quoi", "quand", "comment", "pourquoi", "où", "ou", "et", "mais", "donc", "car", "si", "bien", "mal", "correct", "ok", "seul", "seule", "inquiet", "inquiète", "inquiete", "peur", "stressé", "stressée", "stresse", "perdu", "perdue", "malade", "gelé", "gelée", "gele", "saoul", "saoule", "chaud", "fatigué", "fatiguée", "enceinte", "jeune", "mineur", "mineure", "majeur", "étudiant", "étudiante", "en", "train", "sous", "probation", "libération", "autochtone", "inuk", "métisse", "noir", "noire", "blanc", "blanche", "ami", "amie", "chum", "blonde", "mère", "père", "soeur", "frère", "fils", "fille", "mari", "femme", "désolé", "désolée", "desole", "sûr", "sûre", "sur", "certain", "certaine", "pas", "sûr", "ado", "adolescent", "adolescente", "vieux", "vieille", "innu", "innue", "innus", "crie", "cris", "cree", "ojibwée", "algonquin", "algonquine", "micmac", "mi'kmaq", "mikmaq", "wolastoqey", "attikamek", "atikamekw", "déné", "dénée", "dene", "two-spirit", "bispirituel", "bispirituelle", "nauseous", "nauseated", "puking", "vomiting", "throwing", "dizzy", "sweating"])
+_KEEP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "not",
+        "no",
+        "nope",
+        "so",
+        "very",
+        "really",
+        "just",
+        "kinda",
+        "pretty",
+        "too",
+        "also",
+        "still",
+        "now",
+        "here",
+        "there",
+        "in",
+        "on",
+        "at",
+        "from",
+        "with",
+        "to",
+        "of",
+        "for",
+        "by",
+        "into",
+        "about",
+        "over",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+        "i",
+        "me",
+        "you",
+        "he",
+        "she",
+        "we",
+        "they",
+        "it",
+        "that",
+        "this",
+        "what",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "im",
+        "gonna",
+        "going",
+        "trying",
+        "doing",
+        "getting",
+        "having",
+        "being",
+        "been",
+        "be",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "dont",
+        "cant",
+        "wont",
+        "scared",
+        "afraid",
+        "terrified",
+        "worried",
+        "anxious",
+        "nervous",
+        "panicking",
+        "freaking",
+        "okay",
+        "ok",
+        "fine",
+        "good",
+        "great",
+        "bad",
+        "sick",
+        "high",
+        "stoned",
+        "drunk",
+        "wasted",
+        "low",
+        "alone",
+        "lonely",
+        "lost",
+        "confused",
+        "sorry",
+        "sure",
+        "unsure",
+        "new",
+        "done",
+        "tired",
+        "exhausted",
+        "broke",
+        "homeless",
+        "pregnant",
+        "young",
+        "old",
+        "underage",
+        "minor",
+        "adult",
+        "sober",
+        "clean",
+        "using",
+        "dying",
+        "overdosing",
+        "oding",
+        "fading",
+        "bleeding",
+        "shaking",
+        "seizing",
+        "struggling",
+        "suicidal",
+        "depressed",
+        "sad",
+        "angry",
+        "mad",
+        "upset",
+        "desperate",
+        "hopeless",
+        "worthless",
+        "stuck",
+        "screwed",
+        "fucked",
+        "on",
+        "probation",
+        "parole",
+        "bail",
+        "out",
+        "back",
+        "home",
+        "outside",
+        "inside",
+        "away",
+        "calling",
+        "asking",
+        "wondering",
+        "looking",
+        "worried",
+        "asking",
+        "writing",
+        "texting",
+        "typing",
+        "hoping",
+        "hurt",
+        "injured",
+        "poisoned",
+        "allergic",
+        "diabetic",
+        "epileptic",
+        "deaf",
+        "blind",
+        "disabled",
+        "indigenous",
+        "native",
+        "first",
+        "inuk",
+        "inuit",
+        "metis",
+        "métis",
+        "black",
+        "white",
+        "trans",
+        "gay",
+        "queer",
+        "canadian",
+        "american",
+        "french",
+        "english",
+        "student",
+        "worker",
+        "nurse",
+        "paramedic",
+        "cop",
+        "officer",
+        "friend",
+        "mom",
+        "dad",
+        "mother",
+        "father",
+        "sister",
+        "brother",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "girlfriend",
+        "boyfriend",
+        "partner",
+        "roommate",
+        "kid",
+        "child",
+        "teen",
+        "teenager",
+        "man",
+        "woman",
+        "guy",
+        "girl",
+        "boy",
+        "person",
+        "someone",
+        "somebody",
+        "nobody",
+        "everyone",
+        "anyone",
+        "age",
+        "years",
+        "year",
+        "old",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "pas",
+        "plus",
+        "pu",
+        "tres",
+        "très",
+        "trop",
+        "vraiment",
+        "juste",
+        "encore",
+        "aussi",
+        "ici",
+        "la",
+        "là",
+        "dans",
+        "sur",
+        "avec",
+        "pour",
+        "par",
+        "chez",
+        "en",
+        "au",
+        "aux",
+        "mon",
+        "ma",
+        "mes",
+        "ton",
+        "ta",
+        "tes",
+        "son",
+        "sa",
+        "ses",
+        "notre",
+        "nos",
+        "leur",
+        "leurs",
+        "je",
+        "tu",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "ça",
+        "ca",
+        "ce",
+        "cet",
+        "cette",
+        "qui",
+        "que",
+        "quoi",
+        "quand",
+        "comment",
+        "pourquoi",
+        "où",
+        "ou",
+        "et",
+        "mais",
+        "donc",
+        "car",
+        "si",
+        "bien",
+        "mal",
+        "correct",
+        "ok",
+        "seul",
+        "seule",
+        "inquiet",
+        "inquiète",
+        "inquiete",
+        "peur",
+        "stressé",
+        "stressée",
+        "stresse",
+        "perdu",
+        "perdue",
+        "malade",
+        "gelé",
+        "gelée",
+        "gele",
+        "saoul",
+        "saoule",
+        "chaud",
+        "fatigué",
+        "fatiguée",
+        "enceinte",
+        "jeune",
+        "mineur",
+        "mineure",
+        "majeur",
+        "étudiant",
+        "étudiante",
+        "en",
+        "train",
+        "sous",
+        "probation",
+        "libération",
+        "autochtone",
+        "inuk",
+        "métisse",
+        "noir",
+        "noire",
+        "blanc",
+        "blanche",
+        "ami",
+        "amie",
+        "chum",
+        "blonde",
+        "mère",
+        "père",
+        "soeur",
+        "frère",
+        "fils",
+        "fille",
+        "mari",
+        "femme",
+        "désolé",
+        "désolée",
+        "desole",
+        "sûr",
+        "sûre",
+        "sur",
+        "certain",
+        "certaine",
+        "pas",
+        "sûr",
+        "ado",
+        "adolescent",
+        "adolescente",
+        "vieux",
+        "vieille",
+        "innu",
+        "innue",
+        "innus",
+        "crie",
+        "cris",
+        "cree",
+        "ojibwée",
+        "algonquin",
+        "algonquine",
+        "micmac",
+        "mi'kmaq",
+        "mikmaq",
+        "wolastoqey",
+        "attikamek",
+        "atikamekw",
+        "déné",
+        "dénée",
+        "dene",
+        "two-spirit",
+        "bispirituel",
+        "bispirituelle",
+        "nauseous",
+        "nauseated",
+        "puking",
+        "vomiting",
+        "throwing",
+        "dizzy",
+        "sweating",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +626,7 @@ def mask_names(text: str) -> str:
             spans.append((trigger.start(), end))
     _, vocabulary = _protected_words()
     for trigger in _WEAK_NAME.finditer(text):
-        greeted = _GREETING_BEFORE.search(text[max(0, trigger.start() - 40):trigger.start()]) is not None
+        greeted = _GREETING_BEFORE.search(text[max(0, trigger.start() - 40) : trigger.start()]) is not None
         if trigger.group("greeting_only") and not greeted:  # "c'est Info-Santé?" names a service, not a person
             continue
 
@@ -171,8 +636,16 @@ def mask_names(text: str) -> str:
             lowered = word.lower()
             if _CAPITALISED.match(word):  # a capitalised word the training data never uses ("I'm Kelsey")
                 return not (vocabulary and (lowered in vocabulary or strip_accents(lowered) in vocabulary))
-            return (greeted and bool(vocabulary) and word.isalpha() and len(word) >= 3 and lowered not in vocabulary
-                    and strip_accents(lowered) not in vocabulary and not re.search(r"(ing|in|ed)$", lowered))
+            return (
+                greeted
+                and bool(vocabulary)
+                and word.isalpha()
+                and len(word) >= 3
+                and lowered not in vocabulary
+                and strip_accents(lowered) not in vocabulary
+                and not re.search(r"(ing|in|ed)$", lowered)
+            )
+
         end = _name_words(text, trigger.end(), looks_like_a_name)
         if end > trigger.end():
             spans.append((trigger.end(), end))

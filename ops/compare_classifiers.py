@@ -15,6 +15,7 @@ language, safety nets):
 The safety nets' semantic layer needs the sentence embedding, so it only runs in flat_dense; the pattern nets run
 in all four. Takes ~25 minutes on 2 cores (DIET's training dominates).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,31 @@ import yaml
 from ops.nlu_eval import evaluate_model, load_agent
 from ops.services import QUIET_ENV, ROOT
 
-SPLITS = {"held-out EN": "tests/nlu/heldout.yml", "held-out FR": "tests/nlu/heldout_fr.yml",
-          "fresh EN": "tests/nlu/fresh_en.yml", "fresh FR": "tests/nlu/fresh_fr.yml"}
+SPLITS = {
+    "held-out EN": "tests/nlu/heldout.yml",
+    "held-out FR": "tests/nlu/heldout_fr.yml",
+    "fresh EN": "tests/nlu/fresh_en.yml",
+    "fresh FR": "tests/nlu/fresh_fr.yml",
+}
 RETRIEVAL = ["legal", "health", "services", "policy", "privacy", "follow_up"]
-DIET = {"name": "DIETClassifier", "epochs": 40, "number_of_transformer_layers": 0, "batch_size": [128, 256],
-        "entity_recognition": False, "constrain_similarities": True, "random_seed": 42}
-SELECTOR = {"name": "ResponseSelector", "epochs": 50, "hidden_layers_sizes": {"text": [], "label": []},
-            "dense_dimension": {"text": 128, "label": 32}, "batch_size": [128, 256], "constrain_similarities": True,
-            "random_seed": 42}
+DIET = {
+    "name": "DIETClassifier",
+    "epochs": 40,
+    "number_of_transformer_layers": 0,
+    "batch_size": [128, 256],
+    "entity_recognition": False,
+    "constrain_similarities": True,
+    "random_seed": 42,
+}
+SELECTOR = {
+    "name": "ResponseSelector",
+    "epochs": 50,
+    "hidden_layers_sizes": {"text": [], "label": []},
+    "dense_dimension": {"text": 128, "label": 32},
+    "batch_size": [128, 256],
+    "constrain_similarities": True,
+    "random_seed": 42,
+}
 
 
 CHOICE = """## The choice
@@ -69,9 +87,11 @@ def variants(base: dict[str, Any]) -> dict[str, dict[str, Any]]:
     pipeline = base["pipeline"]
     names = [c["name"] for c in pipeline]
     flat_at = names.index("gsdoa_nlu.classifier.FlatIntentClassifier")
-    before, after = copy.deepcopy(pipeline[:flat_at]), copy.deepcopy(pipeline[flat_at + 1:])
-    counts = [{"name": "CountVectorsFeaturizer", "use_lemma": True},
-              {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}]
+    before, after = copy.deepcopy(pipeline[:flat_at]), copy.deepcopy(pipeline[flat_at + 1 :])
+    counts = [
+        {"name": "CountVectorsFeaturizer", "use_lemma": True},
+        {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
+    ]
 
     def config(pipe: list[dict[str, Any]]) -> dict[str, Any]:
         cfg = copy.deepcopy(base)
@@ -80,21 +100,46 @@ def variants(base: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
     flat = pipeline[flat_at]
     diet = before + counts + [DIET] + [{**SELECTOR, "retrieval_intent": r} for r in RETRIEVAL] + after
-    rasa_lr = before + counts + [{"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 42},
-                                 SELECTOR] + after
+    rasa_lr = (
+        before
+        + counts
+        + [{"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 42}, SELECTOR]
+        + after
+    )
     flat_sparse = before + [{**flat, "embeddings": False}] + after
-    return {"diet": config(diet), "rasa_lr": config(rasa_lr), "flat_sparse": config(flat_sparse),
-            "flat_dense": config(copy.deepcopy(pipeline))}
+    return {
+        "diet": config(diet),
+        "rasa_lr": config(rasa_lr),
+        "flat_sparse": config(flat_sparse),
+        "flat_dense": config(copy.deepcopy(pipeline)),
+    }
 
 
 def train(name: str, config: dict[str, Any], out: Path) -> float:
     path = out / f"config-{name}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     started = time.monotonic()
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(path), "--nlu",
-                    "data/nlu", "--fixed-model-name", f"compare-{name}", "--out", str(out), "--quiet"],
-                   cwd=ROOT, check=True, env={**os.environ, **QUIET_ENV}, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(path),
+            "--nlu",
+            "data/nlu",
+            "--fixed-model-name",
+            f"compare-{name}",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **QUIET_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
@@ -130,8 +175,12 @@ def measure(name: str, config: dict[str, Any], out: Path) -> dict[str, Any]:
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     labels = list(SPLITS)
-    lines = ["| Classifier | " + " | ".join(f"{label} macro-F1 / acc." for label in labels) + " | training (s) | NLU parse (ms) |",
-             "|---|" + "---|" * (len(labels) + 2)]
+    lines = [
+        "| Classifier | "
+        + " | ".join(f"{label} macro-F1 / acc." for label in labels)
+        + " | training (s) | NLU parse (ms) |",
+        "|---|" + "---|" * (len(labels) + 2),
+    ]
     for name, r in results.items():
         cells = [f"{r[label]['macro_f1']:.3f} / {r[label]['accuracy']:.3f}" for label in labels]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {r['train_s']:.0f} | {r['parse_ms']:.1f} |")
@@ -150,16 +199,21 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = {name: measure(name, candidates[name], work) for name in chosen}
     sizes = {label: results[chosen[0]][label]["n"] for label in SPLITS}
-    text = (f"# Classifier comparison\n\nGenerated by `python -m ops.compare_classifiers` on "
-            f"{datetime.date.today().isoformat()} ({os.cpu_count()} cores). Same data (data/nlu), same pipeline "
-            f"before and after the classifier; each model parses every test line through the whole NLU pipeline "
-            f"(fallback and safety nets included), so a fallback counts as an error. Splits: "
-            + ", ".join(f"{label} {SPLITS[label]} (n={sizes[label]})" for label in SPLITS)
-            + ". Held-out lines were written by a separate author; fresh lines are real phrasings from public "
-              "sources, never trained on.\n\n" + table(results) + "\n\n"
-            + CHOICE
-            + "<details><summary>Raw numbers</summary>\n\n```json\n" + json.dumps(results, indent=1)
-            + "\n```\n</details>\n")
+    text = (
+        f"# Classifier comparison\n\nGenerated by `python -m ops.compare_classifiers` on "
+        f"{datetime.date.today().isoformat()} ({os.cpu_count()} cores). Same data (data/nlu), same pipeline "
+        f"before and after the classifier; each model parses every test line through the whole NLU pipeline "
+        f"(fallback and safety nets included), so a fallback counts as an error. Splits: "
+        + ", ".join(f"{label} {SPLITS[label]} (n={sizes[label]})" for label in SPLITS)
+        + ". Held-out lines were written by a separate author; fresh lines are real phrasings from public "
+        "sources, never trained on.\n\n"
+        + table(results)
+        + "\n\n"
+        + CHOICE
+        + "<details><summary>Raw numbers</summary>\n\n```json\n"
+        + json.dumps(results, indent=1)
+        + "\n```\n</details>\n"
+    )
     (ROOT / args.out).write_text(text, encoding="utf-8")
     print("\n" + table(results))
     return 0

@@ -1,6 +1,7 @@
 """One index of everything the bot says, for the review pack and the readability report: each response variant
 (data/responses/), each text (data/texts.yml), with its language, the other conditions that select it, its
 sources and where it is used (rules, stories, the domain, actions, channels)."""
+
 from __future__ import annotations
 
 import functools
@@ -38,11 +39,19 @@ def response_variants() -> list[dict[str, Any]]:
             for variant in variants:
                 language, condition = _conditions(variant)
                 metadata = variant.get("metadata") or {}
-                rows.append({"name": name, "file": f"data/responses/{path.name}", "language": language,
-                             "condition": condition, "text": variant.get("text", ""),
-                             "buttons": [b.get("title", "") for b in variant.get("buttons") or []],
-                             "sources": list(metadata.get("sources") or []), "kind": metadata.get("kind", ""),
-                             "verified_on": str(metadata.get("verified_on", ""))})
+                rows.append(
+                    {
+                        "name": name,
+                        "file": f"data/responses/{path.name}",
+                        "language": language,
+                        "condition": condition,
+                        "text": variant.get("text", ""),
+                        "buttons": [b.get("title", "") for b in variant.get("buttons") or []],
+                        "sources": list(metadata.get("sources") or []),
+                        "kind": metadata.get("kind", ""),
+                        "verified_on": str(metadata.get("verified_on", "")),
+                    }
+                )
     return rows
 
 
@@ -56,9 +65,19 @@ def text_entries() -> list[dict[str, Any]]:
                 continue
             values = value if isinstance(value, list) else [value]
             text = "\n".join(v["title"] if isinstance(v, dict) else str(v) for v in values)
-            rows.append({"name": f"texts.yml:{name}", "file": "data/texts.yml", "language": language,
-                         "condition": "", "text": text, "buttons": [], "sources": list(entry.get("sources") or []),
-                         "kind": "text", "verified_on": ""})
+            rows.append(
+                {
+                    "name": f"texts.yml:{name}",
+                    "file": "data/texts.yml",
+                    "language": language,
+                    "condition": "",
+                    "text": text,
+                    "buttons": [],
+                    "sources": list(entry.get("sources") or []),
+                    "kind": "text",
+                    "verified_on": "",
+                }
+            )
     return rows
 
 
@@ -88,7 +107,7 @@ def where_used(name: str) -> list[str]:
     """Where an answer is used: the intent that triggers it, the rules that run it, the code that sends it."""
     places: list[str] = []
     if name.startswith("utter_") and "/" in name:
-        intent = name[len("utter_"):]
+        intent = name[len("utter_") :]
         base = intent.split("/")[0]
         places.append(f"intent {intent} (retrieval answer of utter_{base})")
         name_for_rules = f"utter_{base}"
@@ -101,7 +120,7 @@ def where_used(name: str) -> list[str]:
     else:
         name_for_rules = name
     if name.startswith("utter_ask_"):
-        slot = name[len("utter_ask_"):]
+        slot = name[len("utter_ask_") :]
         for form, spec in (load("domain.yml").get("forms") or {}).items():
             if slot in ((spec or {}).get("required_slots") or []):
                 places.append(f"form {form}: the question for slot {slot}")

@@ -5,6 +5,7 @@ updates to getUpdates (long polling), and can be told to fail the next calls of 
 retry_after) to exercise retries. Point PTB at it with `base_url=f"{fake.url}/bot"`. No network, no token.
 Also builds Update JSON like Telegram sends (text, commands, buttons, stickers, voice, …).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,15 @@ from typing import Any
 
 from aiohttp import web
 
-BOT_USER = {"id": 4242000001, "is_bot": True, "first_name": "GSDOA guide", "username": "gsdoa_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 4242000001,
+    "is_bot": True,
+    "first_name": "GSDOA guide",
+    "username": "gsdoa_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 SENT_METHODS = {"sendMessage", "sendPhoto"}
 
 
@@ -57,12 +65,20 @@ class FakeTelegram:
             await self._runner.cleanup()
 
     # ---- test controls ------------------------------------------------------------------------------------
-    def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
-                  description: str = "Too Many Requests: retry after 1", raw: bytes | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        description: str = "Too Many Requests: retry after 1",
+        raw: bytes | None = None,
+    ) -> None:
         """The next `times` calls of `method` fail: Telegram's error JSON with `status` and `description`, or
         `raw` as the whole body (e.g. something that isn't JSON, as a broken proxy would answer)."""
         self._failures.setdefault(method, []).extend(
-            [{"status": status, "retry_after": retry_after, "description": description, "raw": raw}] * times)
+            [{"status": status, "retry_after": retry_after, "description": description, "raw": raw}] * times
+        )
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         """What getChatMember answers: creator, administrator, member (the default), restricted, left, kicked."""
@@ -74,22 +90,30 @@ class FakeTelegram:
             self._changed.notify_all()
 
     def called(self, method: str, chat_id: int | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method == method
-                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """sendMessage and sendPhoto calls, in order."""
-        return [c for c in self.calls if c.method in SENT_METHODS
-                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+        return [
+            c
+            for c in self.calls
+            if c.method in SENT_METHODS and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [c.params.get("text", "") for c in self.sent(chat_id) if c.method == "sendMessage"]
 
     async def wait_for(self, predicate, timeout: float = 30.0) -> list[Call]:
         """Wait until predicate(calls) is true; returns the calls (raises TimeoutError otherwise)."""
+
         async def until() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: predicate(self.calls))
+
         await asyncio.wait_for(until(), timeout)
         return self.calls
 
@@ -150,8 +174,12 @@ class FakeTelegram:
         if method == "getMe":
             return BOT_USER
         if method in {"sendMessage", "sendPhoto"}:
-            message = {"message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
-                       "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}
+            message = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "from": BOT_USER,
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+            }
             if method == "sendMessage":
                 message["text"] = params.get("text", "")
             else:
@@ -165,17 +193,28 @@ class FakeTelegram:
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         return True
 
-
     def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         status = self.members.get((chat_id, user_id), "member")
         member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "A"}}
         if status == "creator":
             member["is_anonymous"] = False
         elif status == "administrator":
-            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                           "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
-                           "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
-                           "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False})
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            )
         elif status == "restricted":
             member.update({"is_member": True, "until_date": 0, "can_send_messages": True})
         elif status == "kicked":
@@ -197,11 +236,24 @@ class Updates:
     def user(user_id: int, language: str = "en") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "Alex", "language_code": language}
 
-    def message(self, chat_id: int, text: str | None = None, *, kind: str = "private", language: str = "en",
-                user_id: int | None = None, key: str = "message", **fields: Any) -> dict[str, Any]:
+    def message(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        kind: str = "private",
+        language: str = "en",
+        user_id: int | None = None,
+        key: str = "message",
+        **fields: Any,
+    ) -> dict[str, Any]:
         update_id = next(self._ids)
-        message: dict[str, Any] = {"message_id": update_id, "date": int(time.time()),
-                                   "chat": self.chat(chat_id, kind), "from": self.user(user_id or chat_id, language)}
+        message: dict[str, Any] = {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, kind),
+            "from": self.user(user_id or chat_id, language),
+        }
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
@@ -212,21 +264,50 @@ class Updates:
         message.update(fields)
         return {"update_id": update_id, key: message}
 
-    def button(self, chat_id: int, data: str, markup: dict[str, Any] | None = None,
-               language: str = "en", kind: str = "private", user_id: int | None = None) -> dict[str, Any]:
+    def button(
+        self,
+        chat_id: int,
+        data: str,
+        markup: dict[str, Any] | None = None,
+        language: str = "en",
+        kind: str = "private",
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
         update_id = next(self._ids)
-        message = {"message_id": 900000 + update_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": self.chat(chat_id, kind), "text": "…"}
+        message = {
+            "message_id": 900000 + update_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": self.chat(chat_id, kind),
+            "text": "…",
+        }
         if markup:
             message["reply_markup"] = markup
-        return {"update_id": update_id,
-                "callback_query": {"id": f"cq{update_id}", "from": self.user(user_id or chat_id, language),
-                                   "chat_instance": "ci", "data": data, "message": message}}
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"cq{update_id}",
+                "from": self.user(user_id or chat_id, language),
+                "chat_instance": "ci",
+                "data": data,
+                "message": message,
+            },
+        }
 
     def sticker(self, chat_id: int, **options: Any) -> dict[str, Any]:
-        return self.message(chat_id, **options, sticker={"file_id": "s1", "file_unique_id": "s1", "type": "regular",
-                                              "width": 512, "height": 512, "is_animated": False,
-                                              "is_video": False})
+        return self.message(
+            chat_id,
+            **options,
+            sticker={
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            },
+        )
 
     def voice(self, chat_id: int, **options: Any) -> dict[str, Any]:
         return self.message(chat_id, **options, voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
@@ -235,7 +316,11 @@ class Updates:
         return self.message(chat_id, **options, location={"latitude": 49.28, "longitude": -123.12})
 
     def photo(self, chat_id: int, **options: Any) -> dict[str, Any]:
-        return self.message(chat_id, **options, photo=[{"file_id": "f1", "file_unique_id": "f1", "width": 90, "height": 90}])
+        return self.message(
+            chat_id, **options, photo=[{"file_id": "f1", "file_unique_id": "f1", "width": 90, "height": 90}]
+        )
 
     def document(self, chat_id: int, **options: Any) -> dict[str, Any]:
-        return self.message(chat_id, **options, document={"file_id": "d1", "file_unique_id": "d1", "file_name": "x.pdf"})
+        return self.message(
+            chat_id, **options, document={"file_id": "d1", "file_unique_id": "d1", "file_name": "x.pdf"}
+        )

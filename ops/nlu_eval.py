@@ -3,6 +3,7 @@
 
     python -m ops.nlu_eval models/gsdoa.tar.gz tests/nlu/heldout.yml
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,9 +44,12 @@ def scores(pairs: list[tuple]) -> dict[str, Any]:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp[label] + fn[label]}
     correct = sum(tp.values())
-    return {"n": len(pairs), "accuracy": correct / len(pairs) if pairs else 0.0,
-            "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent) if per_intent else 0.0,
-            "per_intent": per_intent}
+    return {
+        "n": len(pairs),
+        "accuracy": correct / len(pairs) if pairs else 0.0,
+        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent) if per_intent else 0.0,
+        "per_intent": per_intent,
+    }
 
 
 def load_agent(model_path: Path):
@@ -87,8 +91,11 @@ if __name__ == "__main__":
 
 def lines(path: Path) -> list[str]:
     """Non-empty, non-comment lines of a phrasing list (one message per line)."""
-    return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def intent_share(agent, path: Path, intents: tuple, training: list[tuple] | None = None) -> dict[str, Any]:
@@ -103,8 +110,12 @@ def intent_share(agent, path: Path, intents: tuple, training: list[tuple] | None
 
     names = asyncio.run(run())
     hits = [t for t, n in zip(texts, names, strict=True) if n in intents]
-    result = {"n": len(texts), "share": len(hits) / len(texts) if texts else 0.0,
-              "hits": hits, "misses": [t for t, n in zip(texts, names, strict=True) if n not in intents]}
+    result = {
+        "n": len(texts),
+        "share": len(hits) / len(texts) if texts else 0.0,
+        "hits": hits,
+        "misses": [t for t, n in zip(texts, names, strict=True) if n not in intents],
+    }
     if training is not None:
         from ops.overlap import overlaps
 

@@ -12,6 +12,7 @@ ALLOWED_SHORT_REPLIES: a short line that is also a training line is otherwise an
 
     python -m ops.overlap tests/nlu/heldout.yml            # list the overlapping lines
 """
+
 from __future__ import annotations
 
 import difflib
@@ -21,11 +22,44 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 CHAR_SIMILARITY = 0.85
-ALLOWED_SHORT_REPLIES = frozenset({
-    "yes", "no", "ok", "okay", "yeah", "yep", "nope", "sure", "thanks", "thank you", "thx", "ty", "hi", "hello",
-    "hey", "bye", "help", "stop", "start over", "oui", "non", "merci", "salut", "bonjour", "allo", "aide",
-    "arreter", "recommencer", "d accord", "ok merci", "thanks bye", "no thanks", "non merci", "cool",
-})
+ALLOWED_SHORT_REPLIES = frozenset(
+    {
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "yeah",
+        "yep",
+        "nope",
+        "sure",
+        "thanks",
+        "thank you",
+        "thx",
+        "ty",
+        "hi",
+        "hello",
+        "hey",
+        "bye",
+        "help",
+        "stop",
+        "start over",
+        "oui",
+        "non",
+        "merci",
+        "salut",
+        "bonjour",
+        "allo",
+        "aide",
+        "arreter",
+        "recommencer",
+        "d accord",
+        "ok merci",
+        "thanks bye",
+        "no thanks",
+        "non merci",
+        "cool",
+    }
+)
 _NON_WORD = re.compile(r"[^\w\s]|_")
 
 
@@ -43,7 +77,7 @@ def _one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(list(long_[:i]) + list(long_[i + 1:]) == list(short) for i in range(len(long_)))
+    return any(list(long_[:i]) + list(long_[i + 1 :]) == list(short) for i in range(len(long_)))
 
 
 class OverlapIndex:
@@ -82,8 +116,9 @@ class OverlapIndex:
         return close[0] if close else None
 
 
-def overlaps(test_examples: Iterable[tuple[str, str]],
-             training_examples: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+def overlaps(
+    test_examples: Iterable[tuple[str, str]], training_examples: Iterable[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
     """(intent, test line, training line) for every (intent, text) test example that overlaps a training
     example of the same intent."""
     by_intent: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from pyphen's hyphenation dictionaries, nothing downloaded).
 What is measured is what a person reads: the "Source:" line, links and list bullets are left out, and each list
 line counts as a sentence (a phone shows it as one).
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,9 +25,15 @@ EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 TARGET_GRADE_EN = 8.0
 TARGET_EASE_FR = 60.0
 # Flesch's table: reading ease -> school level.
-EASE_BANDS = [(90, "very easy (grade 5)"), (80, "easy (grade 6)"), (70, "fairly easy (grade 7)"),
-              (60, "standard (grades 8–9)"), (50, "fairly difficult (grades 10–12)"), (30, "difficult (college)"),
-              (-1000, "very difficult (university)")]
+EASE_BANDS = [
+    (90, "very easy (grade 5)"),
+    (80, "easy (grade 6)"),
+    (70, "fairly easy (grade 7)"),
+    (60, "standard (grades 8–9)"),
+    (50, "fairly difficult (grades 10–12)"),
+    (30, "difficult (college)"),
+    (-1000, "very difficult (university)"),
+]
 
 
 @functools.cache
@@ -104,8 +111,10 @@ def main() -> int:
     rows = answers()
     print(f"{'answer':44s} {'lang':4s} {'kind':8s} level")
     for row in sorted(rows, key=lambda r: (r["kind"], r["name"], r["language"])):
-        print(f"{row['name'][:44]:44s} {row['language']:4s} {row['kind']:8s} {level(row['reading'])}"
-              + ("" if row["reading"]["meets_target"] else "  (above grade 8)"))
+        print(
+            f"{row['name'][:44]:44s} {row['language']:4s} {row['kind']:8s} {level(row['reading'])}"
+            + ("" if row["reading"]["meets_target"] else "  (above grade 8)")
+        )
     print("\nlanguage/kind         answers  at grade 8 or below  median (EN grade / FR ease)")
     for key, entry in summary(rows).items():
         print(f"{key:22s} {entry['n']:7d}  {entry['meets']:19d}  {entry['median']}")

@@ -1,7 +1,8 @@
 """Coverage report for the harm-reduction resource directory (data/resources/directory.yml).
 
-    python -m ops.resources_report      # Markdown report on stdout; exit 1 (listing the problems) if validate() fails
+python -m ops.resources_report      # Markdown report on stdout; exit 1 (listing the problems) if validate() fails
 """
+
 from __future__ import annotations
 
 import sys

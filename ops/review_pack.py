@@ -13,6 +13,7 @@ item whose content changed since its last sign-off is marked "needs re-review" a
 The PDF is printed by Debian's Chromium when it is installed (`make browser-tools`); the HTML is self-contained
 (no scripts, no fonts or images fetched).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,18 @@ def items() -> list[dict[str, Any]]:
     date, where used, and the hash a sign-off records."""
     grouped: dict[str, dict[str, Any]] = {}
     for row in response_variants() + text_entries():
-        item = grouped.setdefault(row["name"], {
-            "id": row["name"], "section": "answers" if row["file"].startswith("data/responses") else "texts",
-            "file": row["file"], "kind": row["kind"], "variants": [], "sources": [], "checked": set()})
+        item = grouped.setdefault(
+            row["name"],
+            {
+                "id": row["name"],
+                "section": "answers" if row["file"].startswith("data/responses") else "texts",
+                "file": row["file"],
+                "kind": row["kind"],
+                "variants": [],
+                "sources": [],
+                "checked": set(),
+            },
+        )
         item["variants"].append({k: row[k] for k in ("language", "condition", "text", "buttons")})
         item["sources"] += [s for s in row["sources"] if s not in item["sources"]]
         if row["verified_on"]:
@@ -64,20 +74,41 @@ def items() -> list[dict[str, Any]]:
         out.append(item)
     directory = load("data/resources/directory.yml")
     for entry in directory.get("entries") or []:
-        variants = [{"language": "en", "condition": "", "text": _entry_text(entry, "en"), "buttons": []},
-                    {"language": "fr", "condition": "", "text": _entry_text(entry, "fr"), "buttons": []}]
-        out.append({"id": f"directory:{entry['id']}", "section": "directory", "file": "data/resources/directory.yml",
-                    "kind": entry.get("kind", ""), "jurisdiction": entry.get("jurisdiction", ""),
-                    "variants": variants, "sources": list(entry.get("sources") or []),
-                    "checked": str(directory.get("verified_on", "")), "status_note": entry.get("note", ""),
-                    "where": ["action_local_resources, action_resources (actions/resources.py)"]})
+        variants = [
+            {"language": "en", "condition": "", "text": _entry_text(entry, "en"), "buttons": []},
+            {"language": "fr", "condition": "", "text": _entry_text(entry, "fr"), "buttons": []},
+        ]
+        out.append(
+            {
+                "id": f"directory:{entry['id']}",
+                "section": "directory",
+                "file": "data/resources/directory.yml",
+                "kind": entry.get("kind", ""),
+                "jurisdiction": entry.get("jurisdiction", ""),
+                "variants": variants,
+                "sources": list(entry.get("sources") or []),
+                "checked": str(directory.get("verified_on", "")),
+                "status_note": entry.get("note", ""),
+                "where": ["action_local_resources, action_resources (actions/resources.py)"],
+            }
+        )
     card = load("data/cards/overdose_response.yml")
-    out.append({"id": "card:overdose_response", "section": "card", "file": "data/cards/overdose_response.yml",
-                "kind": "emergency", "variants": [
-                    {"language": lang, "condition": "", "text": _card_text(card["card"][lang]), "buttons": []}
-                    for lang in LANGUAGES if lang in card["card"]],
-                "sources": list(card.get("sources") or []), "checked": str(card.get("verified_on", "")),
-                "where": ["/card in Telegram, the demo page and its printed handout (bot/cards.py)"]})
+    out.append(
+        {
+            "id": "card:overdose_response",
+            "section": "card",
+            "file": "data/cards/overdose_response.yml",
+            "kind": "emergency",
+            "variants": [
+                {"language": lang, "condition": "", "text": _card_text(card["card"][lang]), "buttons": []}
+                for lang in LANGUAGES
+                if lang in card["card"]
+            ],
+            "sources": list(card.get("sources") or []),
+            "checked": str(card.get("verified_on", "")),
+            "where": ["/card in Telegram, the demo page and its printed handout (bot/cards.py)"],
+        }
+    )
     for item in out:
         item["sha256"] = _digest({"variants": item["variants"], "sources": item["sources"]})
         for variant in item["variants"]:
@@ -134,8 +165,14 @@ def counts(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]]) -> d
     return result
 
 
-def sign(item_ids: list[str], reviewer: str, role: str, date: str, path: Path = SIGNOFF_FILE,
-         all_items: list[dict[str, Any]] | None = None) -> int:
+def sign(
+    item_ids: list[str],
+    reviewer: str,
+    role: str,
+    date: str,
+    path: Path = SIGNOFF_FILE,
+    all_items: list[dict[str, Any]] | None = None,
+) -> int:
     """Append a sign-off for each item as it reads now. Unknown ids are an error (nothing is written)."""
     all_items = all_items if all_items is not None else items()
     by_id = {item["id"]: item for item in all_items}
@@ -148,10 +185,22 @@ def sign(item_ids: list[str], reviewer: str, role: str, date: str, path: Path = 
     data = data or {}
     entries = data.get("signoffs") or []
     for item_id in item_ids:
-        entries.append({"item": item_id, "reviewer": reviewer.strip(), "role": role.strip(), "date": date,
-                        "sha256": by_id[item_id]["sha256"]})
-    header = "" if not path.exists() else "".join(
-        line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#"))
+        entries.append(
+            {
+                "item": item_id,
+                "reviewer": reviewer.strip(),
+                "role": role.strip(),
+                "date": date,
+                "sha256": by_id[item_id]["sha256"],
+            }
+        )
+    header = (
+        ""
+        if not path.exists()
+        else "".join(
+            line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#")
+        )
+    )
     data["signoffs"] = entries
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
     return len(item_ids)
@@ -185,9 +234,11 @@ def _source_rows(ids: list[str], registry: dict[str, dict[str, Any]]) -> str:
             continue
         publisher, _, title = source["title"].partition(" – ")
         date = readable_date(source.get("as_of")) if source.get("as_of") else "undated"
-        rows.append(f"<li>{_e(source_id)} — {_e(publisher)}: {_e(title or publisher)} — "
-                    f"<a href=\"{_e(source['url'])}\">{_e(source['url'])}</a> (source as of {_e(date)})</li>")
-    return "<ul class=\"meta\">" + "".join(rows) + "</ul>"
+        rows.append(
+            f"<li>{_e(source_id)} — {_e(publisher)}: {_e(title or publisher)} — "
+            f'<a href="{_e(source["url"])}">{_e(source["url"])}</a> (source as of {_e(date)})</li>'
+        )
+    return '<ul class="meta">' + "".join(rows) + "</ul>"
 
 
 def _variant_cell(variants: list[dict[str, Any]]) -> str:
@@ -197,11 +248,9 @@ def _variant_cell(variants: list[dict[str, Any]]) -> str:
         info = f"{variant['chars']} characters" + (f" · {level(reading)}" if reading else "")
         if reading and not reading["meets_target"]:
             info += " · above grade 8"
-        condition = f"<div class=\"meta\">when {_e(variant['condition'])}</div>" if variant["condition"] else ""
-        buttons = (f"<div class=\"meta\">buttons: {_e(' | '.join(variant['buttons']))}</div>"
-                   if variant["buttons"] else "")
-        parts.append(f"{condition}<div class=\"text\">{_e(variant['text'])}</div>{buttons}"
-                     f"<div class=\"meta\">{info}</div>")
+        condition = f'<div class="meta">when {_e(variant["condition"])}</div>' if variant["condition"] else ""
+        buttons = f'<div class="meta">buttons: {_e(" | ".join(variant["buttons"]))}</div>' if variant["buttons"] else ""
+        parts.append(f'{condition}<div class="text">{_e(variant["text"])}</div>{buttons}<div class="meta">{info}</div>')
     return "<hr>".join(parts) or "<i>none</i>"
 
 
@@ -210,38 +259,45 @@ def _item_html(item: dict[str, Any], signoffs: list[dict[str, Any]], registry: d
     css = {"signed": "state-signed", "needs re-review": "state-needs", "never signed": "state-never"}[state["state"]]
     by = "; ".join(f"{s['reviewer']} ({s['role']}, {s['date']})" for s in state["by"])
     by_languages = {lang: [v for v in item["variants"] if v["language"] == lang] for lang in LANGUAGES}
-    note = f"<div class=\"meta\">Note: {_e(item['status_note'])}</div>" if item.get("status_note") else ""
+    note = f'<div class="meta">Note: {_e(item["status_note"])}</div>' if item.get("status_note") else ""
     no_sources = "<div class=meta>No sources (conversation text).</div>"
     sources = _source_rows(item["sources"], registry) if item["sources"] else no_sources
-    return (f"<section class=\"item\" id=\"{_e(item['id'])}\"><h3>{_e(item['id'])}</h3>"
-            f"<div><span class=\"badge {css}\">{_e(state['state'])}</span> "
-            f"<span class=\"meta\">{_e(by)}</span></div>"
-            f"<div class=\"meta\">Kind: {_e(item['kind'] or '—')} · file {_e(item['file'])} · checked by the team: "
-            f"{_e(item['checked'] or '—')} · hash {_e(item['sha256'][:12])}</div>"
-            f"<div class=\"meta\">Used: {_e('; '.join(item['where']) or 'not referenced')}</div>{note}"
-            f"<table><tr><th style=\"width:50%\">English</th><th>Français</th></tr><tr>"
-            f"<td>{_variant_cell(by_languages['en'])}</td><td>{_variant_cell(by_languages['fr'])}</td></tr></table>"
-            f"{sources}"
-            f"</section>")
+    return (
+        f'<section class="item" id="{_e(item["id"])}"><h3>{_e(item["id"])}</h3>'
+        f'<div><span class="badge {css}">{_e(state["state"])}</span> '
+        f'<span class="meta">{_e(by)}</span></div>'
+        f'<div class="meta">Kind: {_e(item["kind"] or "—")} · file {_e(item["file"])} · checked by the team: '
+        f"{_e(item['checked'] or '—')} · hash {_e(item['sha256'][:12])}</div>"
+        f'<div class="meta">Used: {_e("; ".join(item["where"]) or "not referenced")}</div>{note}'
+        f'<table><tr><th style="width:50%">English</th><th>Français</th></tr><tr>'
+        f"<td>{_variant_cell(by_languages['en'])}</td><td>{_variant_cell(by_languages['fr'])}</td></tr></table>"
+        f"{sources}"
+        f"</section>"
+    )
 
 
 def build_html(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]], commit: str) -> str:
     registry = load("data/sources.yml").get("sources") or {}
     total = counts(all_items, signoffs)
-    sections = [("answers", "Answers (data/responses/)"), ("texts", "Assembled texts (data/texts.yml)"),
-                ("card", "The emergency card (data/cards/)")]
-    body = ["<h1>GSDOA guidance bot — review pack</h1>",
-            f"<p class=\"meta\">Built {datetime.date.today().isoformat()} from commit {_e(commit)} by "
-            f"<code>make review-pack</code>. Reading level: Flesch-Kincaid grade (English); Kandel &amp; Moles "
-            f"reading ease (French, ≥ 60 ≈ grade 8–9). Lengths in characters, as sent.</p>",
-            "<table class=\"summary\"><tr><th>Items</th><th>Signed and unchanged</th><th>Needs re-review "
-            "(changed since sign-off)</th><th>Never signed</th></tr>"
-            f"<tr><td>{total['items']}</td><td>{total['signed']}</td><td><b>{total['needs re-review']}</b></td>"
-            f"<td>{total['never signed']}</td></tr></table>",
-            "<p>How to sign: read an item in both languages, check it against its sources, then record it with "
-            "<code>python -m ops.review_pack sign --reviewer \"Name\" --role \"Role\" ITEM …</code> (the hash of the "
-            "item as you read it is stored in data/review/signoff.yml). Any later change to the text, buttons or "
-            "sources turns the item back to “needs re-review”.</p>"]
+    sections = [
+        ("answers", "Answers (data/responses/)"),
+        ("texts", "Assembled texts (data/texts.yml)"),
+        ("card", "The emergency card (data/cards/)"),
+    ]
+    body = [
+        "<h1>GSDOA guidance bot — review pack</h1>",
+        f'<p class="meta">Built {datetime.date.today().isoformat()} from commit {_e(commit)} by '
+        f"<code>make review-pack</code>. Reading level: Flesch-Kincaid grade (English); Kandel &amp; Moles "
+        f"reading ease (French, ≥ 60 ≈ grade 8–9). Lengths in characters, as sent.</p>",
+        '<table class="summary"><tr><th>Items</th><th>Signed and unchanged</th><th>Needs re-review '
+        "(changed since sign-off)</th><th>Never signed</th></tr>"
+        f"<tr><td>{total['items']}</td><td>{total['signed']}</td><td><b>{total['needs re-review']}</b></td>"
+        f"<td>{total['never signed']}</td></tr></table>",
+        "<p>How to sign: read an item in both languages, check it against its sources, then record it with "
+        '<code>python -m ops.review_pack sign --reviewer "Name" --role "Role" ITEM …</code> (the hash of the '
+        "item as you read it is stored in data/review/signoff.yml). Any later change to the text, buttons or "
+        "sources turns the item back to “needs re-review”.</p>",
+    ]
     for key, title in sections:
         chosen = sorted((i for i in all_items if i["section"] == key), key=lambda i: (i["kind"], i["id"]))
         body.append(f"<h2>{_e(title)} — {len(chosen)}</h2>")
@@ -249,8 +305,10 @@ def build_html(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]], 
             for lang in LANGUAGES:
                 png = _card_png(lang)
                 if png:
-                    body.append(f"<img alt=\"Emergency card ({lang})\" style=\"max-width:45%;margin:4px\" "
-                                f"src=\"data:image/png;base64,{png}\">")
+                    body.append(
+                        f'<img alt="Emergency card ({lang})" style="max-width:45%;margin:4px" '
+                        f'src="data:image/png;base64,{png}">'
+                    )
         body += [_item_html(i, signoffs, registry) for i in chosen]
     directory = [i for i in all_items if i["section"] == "directory"]
     body.append(f"<h2>Resource directory by jurisdiction (data/resources/directory.yml) — {len(directory)}</h2>")
@@ -258,8 +316,10 @@ def build_html(all_items: list[dict[str, Any]], signoffs: list[dict[str, Any]], 
         entries = [i for i in directory if i["jurisdiction"] == jurisdiction]
         body.append(f"<h3>{_e('Canada-wide' if jurisdiction == 'CA' else jurisdiction)} ({len(entries)})</h3>")
         body += [_item_html(i, signoffs, registry) for i in sorted(entries, key=lambda i: (i["kind"], i["id"]))]
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Review pack</title>"
-            f"<style>{CSS}</style></head><body>" + "\n".join(body) + "</body></html>")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Review pack</title>'
+        f"<style>{CSS}</style></head><body>" + "\n".join(body) + "</body></html>"
+    )
 
 
 def _card_png(language: str) -> str:
@@ -272,9 +332,13 @@ def _card_png(language: str) -> str:
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip() + (" (with uncommitted changes)" if subprocess.run(
-            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip() else "")
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip() + (
+            " (with uncommitted changes)"
+            if subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+            else ""
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -284,10 +348,23 @@ def print_pdf(html_path: Path, pdf_path: Path) -> bool:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return False
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        f"--user-data-dir={profile}", "--disable-background-networking", "--no-pdf-header-footer",
-                        f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--disable-background-networking",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf_path}",
+                html_path.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     return pdf_path.exists() and pdf_path.stat().st_size > 0
 
 
@@ -326,10 +403,14 @@ def main(argv: list[str] | None = None) -> int:
         print(" · ".join(f"{k}: {v}" for k, v in total.items()))
         return 0
     result = build(pdf=not args.no_pdf)
-    print(f"review pack: {result['html']}" + (f" and {result['pdf']}" if result["pdf"] else
-                                              " (no PDF: Chromium not installed — `make browser-tools`)"))
-    print(f"{result['items']} items · signed and unchanged {result['signed']} · needs re-review "
-          f"{result['needs re-review']} · never signed {result['never signed']}")
+    print(
+        f"review pack: {result['html']}"
+        + (f" and {result['pdf']}" if result["pdf"] else " (no PDF: Chromium not installed — `make browser-tools`)")
+    )
+    print(
+        f"{result['items']} items · signed and unchanged {result['signed']} · needs re-review "
+        f"{result['needs re-review']} · never signed {result['never signed']}"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ Every line is `name==version --hash=sha256:…` for the exact file pip chose on 
 interpreter that ran pip), so `pip install --require-hashes -r` installs those files and nothing else. One
 line per package, so a step can pick a few (`grep -E '^(pip|setuptools|wheel)=='`). Standard library only.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -16,6 +16,7 @@ test split, once, before any training data was written for them.
   fresh item that is nearly a training line of the same intent (ops/overlap.py) goes to training instead: the fresh
   split must measure understanding, not memory. It is never trained on (tests/nlu/test_split.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,12 @@ FRESH_HEADER = (
     "# for them. Never trained on (tests/nlu/test_split.py). Compare with the held-out split: the gap is the\n"
     "# honest figure of how well the bot understands people it has never heard from."
 )
-EXCLUDED_PHRASES = ("cannabis record suspension", "suspension du casier", "réhabilitation ou une suspension",
-                    "Quand peut-on présenter une demande?")
+EXCLUDED_PHRASES = (
+    "cannabis record suspension",
+    "suspension du casier",
+    "réhabilitation ou une suspension",
+    "Quand peut-on présenter une demande?",
+)
 
 
 def collected_path(language: str) -> Path:
@@ -98,9 +103,12 @@ def render(groups, header: str) -> str:
         lines += [f"- intent: {intent}", "  examples:"]
         for item in groups[intent]:
             source = item["source"]
-            lines += [f"  - text: {yaml_string(item['text'])}", "    metadata:",
-                      f"      source: {yaml_string(source['publisher'] + ' — ' + source['url'])}",
-                      f"      kind: {item['kind']}"]
+            lines += [
+                f"  - text: {yaml_string(item['text'])}",
+                "    metadata:",
+                f"      source: {yaml_string(source['publisher'] + ' — ' + source['url'])}",
+                f"      kind: {item['kind']}",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -111,8 +119,12 @@ def team_examples(language: str):
     sys.path.insert(0, str(ROOT))
     from ops.overlap import nlu_examples
 
-    return [example for path in sorted((ROOT / "data" / "nlu").rglob("*.yml"))
-            if path != collected_path(language) for example in nlu_examples(str(path))]
+    return [
+        example
+        for path in sorted((ROOT / "data" / "nlu").rglob("*.yml"))
+        if path != collected_path(language)
+        for example in nlu_examples(str(path))
+    ]
 
 
 def move_overlaps(training, fresh, language: str) -> None:
@@ -133,7 +145,8 @@ def main() -> None:
         move_overlaps(training, fresh, language)
         fresh = {intent: group for intent, group in fresh.items() if group}
         collected_path(language).write_text(
-            render(training, TRAINING_HEADER.format(language=language)), encoding="utf-8")
+            render(training, TRAINING_HEADER.format(language=language)), encoding="utf-8"
+        )
         (ROOT / "tests" / "nlu" / f"fresh_{language}.yml").write_text(render(fresh, FRESH_HEADER), encoding="utf-8")
         print(language, "training", sum(map(len, training.values())), "fresh", sum(map(len, fresh.values())))
 

@@ -1,6 +1,7 @@
 """Shared fixtures (helpers that tests import by name live in tests/support/). Tests that need a trained model
 are marked `model`; tests that need the real servers are marked `servers` (see the Makefile: test-unit runs
 neither, test-nlu / test-conversations run them)."""
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,8 @@ def domain_dict():
     from rasa.shared.core.domain import Domain
     from rasa.shared.importers.importer import TrainingDataImporter
 
-    importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain.yml"),
-                                                     [str(ROOT / "data")])
+    importer = TrainingDataImporter.load_from_config(
+        str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]
+    )
     domain: Domain = importer.get_domain()
     return domain.as_dict()

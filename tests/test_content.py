@@ -2,6 +2,7 @@
 
 These are the guard rails for "never invent a phone number or URL" and "every legal answer names its source".
 """
+
 from __future__ import annotations
 
 import datetime
@@ -16,8 +17,10 @@ from tests.support.repo import ROOT, load_yaml
 FACTS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "knowledge").glob("*.md")))
 FACT_DIGITS = re.sub(r"\D", "", FACTS)
 SOURCES = load_yaml("data/sources.yml")["sources"]
-PHONE = re.compile(r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|"
-                   r"(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?")
+PHONE = re.compile(
+    r"(?<![\w-])(?:1[- ]?)?\(?\d{3}\)?[- ]\d{3}[- ]\d{4}(?![\w-])|"
+    r"(?<![\w-])1-\d{3}-[A-Z]{4,7}(?:-[A-Z])?"
+)
 URL = re.compile(r"https?://[^\s)\"']+")
 MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
 EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
@@ -47,8 +50,11 @@ def all_texts():
             if language in ("en", "fr"):
                 values = value if isinstance(value, list) else [value]
                 for item in values:
-                    yield (f"texts.yml:{name}:{language}", item["title"] if isinstance(item, dict) else item,
-                           entry.get("sources", []))
+                    yield (
+                        f"texts.yml:{name}:{language}",
+                        item["title"] if isinstance(item, dict) else item,
+                        entry.get("sources", []),
+                    )
     for entry in load_yaml("data/resources/directory.yml")["entries"]:
         for field in ("description", "description_fr"):
             yield f"directory.yml:{entry['id']}:{field}", entry[field], entry["sources"]
@@ -197,7 +203,9 @@ def test_french_texts_use_non_breaking_spaces():
 # "I'm a person" in English and French (je suis une personne, un vrai humain, un être humain…), and doses.
 CLAIMS_TO_BE_HUMAN = re.compile(
     r"\bI(['’]m| am) (a )?(real )?(human|person)\b|"
-    r"\b(je suis|j['’]suis|chu) (une? )?(vrai(e)? )?(être humain|humaine?|personne)\b", re.I)
+    r"\b(je suis|j['’]suis|chu) (une? )?(vrai(e)? )?(être humain|humaine?|personne)\b",
+    re.I,
+)
 GIVES_DOSES = re.compile(r"\b\d+([.,]\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?|microgrammes?|milligrammes?)\b", re.I)
 
 
@@ -207,15 +215,30 @@ def test_no_text_claims_to_be_human_or_gives_doses():
         assert not GIVES_DOSES.search(text.replace("\u00a0", " ")), where
 
 
-@pytest.mark.parametrize("claim", ["I'm a real person.", "I am human", "Je suis une vraie personne.",
-                                   "je suis un être humain", "Oui, je suis humaine.", "chu une personne"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "I'm a real person.",
+        "I am human",
+        "Je suis une vraie personne.",
+        "je suis un être humain",
+        "Oui, je suis humaine.",
+        "chu une personne",
+    ],
+)
 def test_the_human_claim_scan_catches_english_and_french(claim):
     assert CLAIMS_TO_BE_HUMAN.search(claim)
 
 
-@pytest.mark.parametrize("honest", ["I'm an automated assistant, not a person.",
-                                    "Je suis un assistant automatisé (pas une personne).",
-                                    "Je ne suis pas une personne.", "Une personne peut vous aider au 811."])
+@pytest.mark.parametrize(
+    "honest",
+    [
+        "I'm an automated assistant, not a person.",
+        "Je suis un assistant automatisé (pas une personne).",
+        "Je ne suis pas une personne.",
+        "Une personne peut vous aider au 811.",
+    ],
+)
 def test_the_human_claim_scan_lets_the_bots_honest_wording_through(honest):
     assert not CLAIMS_TO_BE_HUMAN.search(honest)
 
@@ -233,8 +256,13 @@ def test_unverified_facts_are_flagged_not_stated():
             assert "no 811" in lowered or "aucune ligne santé 811" in lowered, where
         if "french" in lowered and "nors" in lowered:
             assert "not verified" in lowered or "unverified" in lowered, where
-        if ("service national d'intervention" in lowered or "nors" in lowered) and "texts.yml" not in where \
-                and ":fr" not in where and "français" in lowered and "directory" not in where:
+        if (
+            ("service national d'intervention" in lowered or "nors" in lowered)
+            and "texts.yml" not in where
+            and ":fr" not in where
+            and "français" in lowered
+            and "directory" not in where
+        ):
             assert "anglais seulement" in lowered or "pas en français" in lowered, where
 
 
@@ -252,7 +280,7 @@ def test_intent_catalogue_matches_the_training_data():
 
 def test_every_retrieval_intent_has_an_answer_and_every_answer_has_data():
     retrieval = {i for i in nlu_intents() if "/" in i}
-    answers = {name[len("utter_"):] for _, name, _ in all_responses() if "/" in name}
+    answers = {name[len("utter_") :] for _, name, _ in all_responses() if "/" in name}
     assert retrieval == answers
 
 
@@ -262,8 +290,11 @@ def test_every_text_has_english():
 
 
 def french_variants(name, variants):
-    return [v for v in variants if any(c.get("name") == "language" and c.get("value") == "fr"
-                                       for c in v.get("condition") or [])]
+    return [
+        v
+        for v in variants
+        if any(c.get("name") == "language" and c.get("value") == "fr" for c in v.get("condition") or [])
+    ]
 
 
 def test_every_response_has_a_french_version():
@@ -282,12 +313,19 @@ def test_every_response_has_a_french_version():
 
 
 def test_every_text_button_label_and_resource_has_french():
-    missing = [f"texts.yml:{name}" for name, entry in load_yaml("data/texts.yml")["texts"].items()
-               if not entry.get("fr")]
-    missing += [f"intents.yml:{name}" for name, entry in load_yaml("data/intents.yml")["intents"].items()
-                if not entry.get("label_fr")]
-    missing += [f"directory.yml:{entry['id']}" for entry in load_yaml("data/resources/directory.yml")["entries"]
-                if not entry.get("description_fr")]
+    missing = [
+        f"texts.yml:{name}" for name, entry in load_yaml("data/texts.yml")["texts"].items() if not entry.get("fr")
+    ]
+    missing += [
+        f"intents.yml:{name}"
+        for name, entry in load_yaml("data/intents.yml")["intents"].items()
+        if not entry.get("label_fr")
+    ]
+    missing += [
+        f"directory.yml:{entry['id']}"
+        for entry in load_yaml("data/resources/directory.yml")["entries"]
+        if not entry.get("description_fr")
+    ]
     for kind, names in load_yaml("data/resources/topics.yml").get("kind_names", {}).items():
         if not names.get("fr"):
             missing.append(f"topics.yml:kind_names:{kind}")
@@ -300,10 +338,19 @@ def test_french_buttons_keep_the_conversation_in_french():
 
     guess = LanguageGuess(load_yaml("data/patterns/language.yml"))
     english = []
-    buttons = [(f"{file}:{name}", b) for file, name, v in all_responses()
-               if any(c.get("value") == "fr" for c in v.get("condition") or []) for b in v.get("buttons") or []]
-    buttons += [(f"texts.yml:{name}", b) for name, entry in load_yaml("data/texts.yml")["texts"].items()
-                if isinstance(entry.get("fr"), list) for b in entry["fr"] if isinstance(b, dict)]
+    buttons = [
+        (f"{file}:{name}", b)
+        for file, name, v in all_responses()
+        if any(c.get("value") == "fr" for c in v.get("condition") or [])
+        for b in v.get("buttons") or []
+    ]
+    buttons += [
+        (f"texts.yml:{name}", b)
+        for name, entry in load_yaml("data/texts.yml")["texts"].items()
+        if isinstance(entry.get("fr"), list)
+        for b in entry["fr"]
+        if isinstance(b, dict)
+    ]
     for where, button in buttons:
         payload = button["payload"]
         if not payload.startswith("/") and guess.vocabulary_guess(payload) == "en":
@@ -311,8 +358,9 @@ def test_french_buttons_keep_the_conversation_in_french():
     assert not english, english
 
 
-@pytest.mark.parametrize("name", ["utter_emergency", "utter_suicidal", "utter_refuse_synthesis",
-                                  "utter_refuse_dosing", "utter_greet"])
+@pytest.mark.parametrize(
+    "name", ["utter_emergency", "utter_suicidal", "utter_refuse_synthesis", "utter_refuse_dosing", "utter_greet"]
+)
 def test_safety_critical_responses_exist_in_french(name):
     variants = [v for file, n, v in all_responses() if n == name]
     assert any(c.get("value") == "fr" for v in variants for c in v.get("condition") or []), name
@@ -350,27 +398,40 @@ def test_a_hard_sentence_reads_harder_than_a_plain_one():
     from ops.readability import measure
 
     plain = measure("Call 911 now. Give naloxone. Stay with them.", "en")
-    hard = measure("Notwithstanding jurisprudential considerations, constitutional adjudication necessitates "
-                   "comprehensive evaluation of legislative intentionality.", "en")
+    hard = measure(
+        "Notwithstanding jurisprudential considerations, constitutional adjudication necessitates "
+        "comprehensive evaluation of legislative intentionality.",
+        "en",
+    )
     assert plain["meets_target"] and not hard["meets_target"] and plain["grade"] < hard["grade"]
-    assert measure("Appelez le 911. Restez avec la personne.", "fr")["ease"] > measure(
-        "L'interprétation jurisprudentielle constitutionnelle nécessite une évaluation approfondie.", "fr")["ease"]
+    assert (
+        measure("Appelez le 911. Restez avec la personne.", "fr")["ease"]
+        > measure("L'interprétation jurisprudentielle constitutionnelle nécessite une évaluation approfondie.", "fr")[
+            "ease"
+        ]
+    )
 
 
 @pytest.mark.parametrize("kind", ["emergency", "crisis"])
 def test_emergency_and_crisis_answers_are_at_grade_8_or_below(kind):
     from ops.readability import answers
 
-    hard = [(r["name"], r["language"], r["condition"], r["reading"]) for r in answers()
-            if r["kind"] == kind and not r["reading"]["meets_target"]]
+    hard = [
+        (r["name"], r["language"], r["condition"], r["reading"])
+        for r in answers()
+        if r["kind"] == kind and not r["reading"]["meets_target"]
+    ]
     assert not hard, hard
 
 
 def test_health_answers_are_at_grade_8_or_below():
     from ops.readability import answers
 
-    hard = [(r["name"], r["language"], r["reading"]) for r in answers()
-            if r["kind"] == "health" and not r["reading"]["meets_target"]]
+    hard = [
+        (r["name"], r["language"], r["reading"])
+        for r in answers()
+        if r["kind"] == "health" and not r["reading"]["meets_target"]
+    ]
     assert not hard, hard
 
 
@@ -417,8 +478,7 @@ def test_every_french_text_is_detected_as_french_or_explained_in_data(detector):
     explained = {text for group in FRENCH_EXCEPTIONS.values() for text in group["texts"]}
     texts = list(french_texts())
     assert len(texts) > 150
-    wrong = [(where, text, detector(text)) for where, text in texts
-             if detector(text) != "fr" and text not in explained]
+    wrong = [(where, text, detector(text)) for where, text in texts if detector(text) != "fr" and text not in explained]
     assert not wrong, wrong
 
 
@@ -429,8 +489,8 @@ def test_every_french_detection_exception_is_still_needed_and_its_reason_holds(d
     for reason, group in FRENCH_EXCEPTIONS.items():
         assert group["why"], reason
         for text in group["texts"]:
-            assert text in shown, (reason, text)               # still a text of the bot
-            assert detector(text) != "fr", (reason, text)      # still not detected: drop it from the list
+            assert text in shown, (reason, text)  # still a text of the bot
+            assert detector(text) != "fr", (reason, text)  # still not detected: drop it from the list
             words = re.findall(r"[^\W\d_]+", PLACEHOLDER.sub(" ", text))
             if reason == "short":
                 assert len(words) <= SHORT_MESSAGE_WORDS, text
@@ -444,10 +504,10 @@ def test_the_province_list_lives_in_data_jurisdictions_and_everything_else_agree
 
     codes = gsdoa_content.provinces()
     assert len(codes) == 13
-    assert tuple(load_yaml("data/patterns/places.yml")["provinces"]) == codes           # the NLU gazetteer
-    assert tuple(load_yaml("domain.yml")["slots"]["province"]["values"]) == codes       # the slot
+    assert tuple(load_yaml("data/patterns/places.yml")["provinces"]) == codes  # the NLU gazetteer
+    assert tuple(load_yaml("domain.yml")["slots"]["province"]["values"]) == codes  # the slot
     jurisdictions = {e["jurisdiction"] for e in load_yaml("data/resources/directory.yml")["entries"]}
-    assert jurisdictions == {gsdoa_content.NATIONAL, *codes}                              # the directory
+    assert jurisdictions == {gsdoa_content.NATIONAL, *codes}  # the directory
 
 
 def test_the_names_the_bot_writes_are_names_the_nlu_recognises():

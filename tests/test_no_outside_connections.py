@@ -4,6 +4,7 @@ Why: PRIVACY.md promises that nothing is sent to third parties and that the bot 
 government system. Rasa can forward every event to a broker, pull models from a URL and send telemetry; each of
 those would carry conversations out. This checks every configuration the project ships (local and production).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,10 +44,15 @@ def test_the_only_channel_is_our_rest_channel():
 
 
 def test_telemetry_is_off_everywhere_rasa_runs():
-    places = {"Makefile": r"export RASA_TELEMETRY_ENABLED := false",
-              "ops/supervisor.py": r'"RASA_TELEMETRY_ENABLED": "false"',
-              "deploy/Dockerfile.rasa": r"RASA_TELEMETRY_ENABLED=false",
-              "deploy/k8s/rasa.yaml": r'name: RASA_TELEMETRY_ENABLED, value: "false"'}
-    missing = [name for name, pattern in places.items()
-               if not re.search(re.escape(pattern), (ROOT / name).read_text(encoding="utf-8"))]
+    places = {
+        "Makefile": r"export RASA_TELEMETRY_ENABLED := false",
+        "ops/supervisor.py": r'"RASA_TELEMETRY_ENABLED": "false"',
+        "deploy/Dockerfile.rasa": r"RASA_TELEMETRY_ENABLED=false",
+        "deploy/k8s/rasa.yaml": r'name: RASA_TELEMETRY_ENABLED, value: "false"',
+    }
+    missing = [
+        name
+        for name, pattern in places.items()
+        if not re.search(re.escape(pattern), (ROOT / name).read_text(encoding="utf-8"))
+    ]
     assert not missing, f"telemetry not switched off in {missing}"

@@ -5,6 +5,7 @@ those sentences word for word, and PRIVACY.md has a table (English and French) i
 tests that prove it. This file checks the wording and that every test named in the tables really exists, so a
 renamed or deleted test can't leave a promise unproven without CI noticing.
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,8 +18,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 PRIVACY_MD = (ROOT / "PRIVACY.md").read_text(encoding="utf-8")
 STATEMENTS = yaml.safe_load((ROOT / "data" / "privacy.yml").read_text(encoding="utf-8"))["statements"]
-TABLE_HEADINGS = {"en": "## Each promise and the test that proves it",
-                  "fr": "## Chaque engagement et le test qui le prouve"}
+TABLE_HEADINGS = {
+    "en": "## Each promise and the test that proves it",
+    "fr": "## Chaque engagement et le test qui le prouve",
+}
 _ROW = re.compile(r"^\|\s*(P\d+)\s*\|(.+?)\|(.+)\|\s*$")
 _TEST_REF = re.compile(r"`(tests/[\w/]+\.py)::([\w]+)(?:\[[^\]]*\])?`")
 
@@ -48,8 +51,11 @@ def promise_rows(language: str) -> dict[str, tuple[str, list[tuple[str, str]]]]:
 def _defined_tests(path: Path) -> set[str]:
     """Names of test functions (module level or in classes) defined in one test file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {node.name for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test")}
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test")
+    }
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

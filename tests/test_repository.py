@@ -1,4 +1,5 @@
 """No secrets in the repository: tokens come from the environment only (README "Telegram", PRIVACY.md)."""
+
 import re
 import subprocess
 
@@ -10,8 +11,10 @@ SECRET_PATTERNS = {
     "AWS access key": re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
     "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
-    "assigned secret": re.compile(r"(?i)\b(api[_-]?key|secret[_-]?key|password|passwd|auth[_-]?token|bot[_-]?token)"
-                                  r"\s*[:=]\s*['\"][A-Za-z0-9+/_=-]{16,}['\"]"),
+    "assigned secret": re.compile(
+        r"(?i)\b(api[_-]?key|secret[_-]?key|password|passwd|auth[_-]?token|bot[_-]?token)"
+        r"\s*[:=]\s*['\"][A-Za-z0-9+/_=-]{16,}['\"]"
+    ),
 }
 
 
@@ -28,9 +31,12 @@ def tracked_text_files():
 
 
 def test_no_token_like_strings_in_tracked_files():
-    found = [(name, label, match.group(0)[:12] + "…")
-             for name, text in tracked_text_files()
-             for label, pattern in SECRET_PATTERNS.items() for match in pattern.finditer(text)]
+    found = [
+        (name, label, match.group(0)[:12] + "…")
+        for name, text in tracked_text_files()
+        for label, pattern in SECRET_PATTERNS.items()
+        for match in pattern.finditer(text)
+    ]
     assert not found, found
 
 

@@ -4,6 +4,7 @@
     TELEGRAM_MODE=webhook TELEGRAM_WEBHOOK_URL=https://… TELEGRAM_WEBHOOK_SECRET=… TELEGRAM_SENDER_KEY=… \\
         python -m bot.telegram                                        # production, behind an HTTPS proxy
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,10 +33,14 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
         if settings.mode == "webhook":
             if not settings.webhook_url:  # Settings.from_env refuses webhook mode without it
                 raise RuntimeError("webhook mode without TELEGRAM_WEBHOOK_URL")
-            await updater.start_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                            url_path=settings.webhook_path,
-                                            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
-                                            secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES)
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         else:
             await updater.start_polling(timeout=20, allowed_updates=ALLOWED_UPDATES)
         await app.start()
@@ -50,8 +55,10 @@ async def serve(bridge: TelegramBridge, stop: asyncio.Event) -> None:
             await bridge.rasa.close()
 
 
-TOKEN_REJECTED = ("Telegram bridge not started: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped or from "
-                  "another bot). Copy the token again from @BotFather (/mybots -> API Token) and restart.")
+TOKEN_REJECTED = (
+    "Telegram bridge not started: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped or from "
+    "another bot). Copy the token again from @BotFather (/mybots -> API Token) and restart."
+)
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ Privacy: Rasa sees a keyed hash of the chat id, never the Telegram id; nothing h
 Abuse: a per-chat rate limit (limits.py) runs before every handler; button data is signed per chat (render.py),
 so a modified client can't send Rasa a payload the bot didn't offer; in groups only admins may /forget.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,10 +49,10 @@ _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(en|fr)"\}$')
 logger = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-SEND_ATTEMPTS = 4                 # network errors: 0.5 s, 1 s, 2 s between attempts
-TYPING_AFTER_S = 0.4              # most answers come faster: don't spend Telegram's rate budget on "typing…"
-TYPING_EVERY_S = 4.5              # Telegram shows "typing…" for about 5 s
-CONCURRENT_UPDATES = 64           # different chats in parallel; one chat stays in order (ChatLocks)
+SEND_ATTEMPTS = 4  # network errors: 0.5 s, 1 s, 2 s between attempts
+TYPING_AFTER_S = 0.4  # most answers come faster: don't spend Telegram's rate budget on "typing…"
+TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for about 5 s
+CONCURRENT_UPDATES = 64  # different chats in parallel; one chat stays in order (ChatLocks)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -96,8 +97,9 @@ class ChatLocks:
 class TelegramBridge:
     def __init__(self, settings: Settings, rasa: RasaClient | None = None) -> None:
         self.settings = settings
-        self.rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout,
-                                       bridge_secret=settings.bridge_secret)
+        self.rasa = rasa or RasaClient(
+            settings.rasa_url, timeout=settings.rasa_timeout, bridge_secret=settings.bridge_secret
+        )
         self.codec = CallbackCodec(key=settings.callback_key)
         self.limiter = ChatRateLimiter(settings.chat_rate, settings.chat_burst)
         self.locks = ChatLocks()
@@ -113,29 +115,46 @@ class TelegramBridge:
 
     # ---- application --------------------------------------------------------------------------------------
     def build_application(self) -> Application:
-        builder = (Application.builder().token(self.settings.token)
-                   .rate_limiter(AIORateLimiter(max_retries=3))
-                   .concurrent_updates(CONCURRENT_UPDATES)
-                   .connect_timeout(5).read_timeout(15).write_timeout(20).pool_timeout(10)
-                   .get_updates_read_timeout(30))
+        builder = (
+            Application.builder()
+            .token(self.settings.token)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(CONCURRENT_UPDATES)
+            .connect_timeout(5)
+            .read_timeout(15)
+            .write_timeout(20)
+            .pool_timeout(10)
+            .get_updates_read_timeout(30)
+        )
         if self.settings.api_base_url:
             base = self.settings.api_base_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         app = builder.build()
         app.add_handler(TypeHandler(Update, self.gate), group=-1)  # before every other handler
-        commands = {"start": self.on_start, "help": self.on_help, "emergency": self.on_emergency,
-                    "resources": self.on_resources, "language": self.on_language, "privacy": self.on_privacy,
-                    "forget": self.on_forget}
+        commands = {
+            "start": self.on_start,
+            "help": self.on_help,
+            "emergency": self.on_emergency,
+            "resources": self.on_resources,
+            "language": self.on_language,
+            "privacy": self.on_privacy,
+            "forget": self.on_forget,
+        }
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, self.on_unknown_command))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
-        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.VOICE | filters.VIDEO_NOTE
-                                                                     | filters.AUDIO | filters.VIDEO), self.on_voice))
-        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.LOCATION | filters.VENUE),
-                                       self.on_location))
+        app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE & (filters.VOICE | filters.VIDEO_NOTE | filters.AUDIO | filters.VIDEO),
+                self.on_voice,
+            )
+        )
+        app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & (filters.LOCATION | filters.VENUE), self.on_location)
+        )
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_other))
         app.add_error_handler(self.on_error)
         return app
@@ -162,38 +181,52 @@ class TelegramBridge:
             except (TimedOut, NetworkError):
                 if attempt == SEND_ATTEMPTS - 1:
                     raise
-                await asyncio.sleep(0.5 * 2 ** attempt)
+                await asyncio.sleep(0.5 * 2**attempt)
 
-    async def send_text(self, app_bot: Any, chat_id: int, text: str,
-                        buttons: list[dict[str, str]] | None = None) -> Message | None:
+    async def send_text(
+        self, app_bot: Any, chat_id: int, text: str, buttons: list[dict[str, str]] | None = None
+    ) -> Message | None:
         markup = None
         if buttons:  # callback_data signed for this chat only
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(cell["text"], callback_data=cell["callback_data"])
-                                            for cell in row]
-                                           for row in button_rows(buttons, self.codec, self.sender_id(chat_id))])
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(cell["text"], callback_data=cell["callback_data"]) for cell in row]
+                    for row in button_rows(buttons, self.codec, self.sender_id(chat_id))
+                ]
+            )
         try:
-            return await self._call(app_bot.send_message, chat_id=chat_id, text=to_html(text),
-                                    parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW)
+            return await self._call(
+                app_bot.send_message,
+                chat_id=chat_id,
+                text=to_html(text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
         except BadRequest as error:
             if "parse" not in str(error).lower():
                 raise
             # Our escaping should make this impossible; if Telegram still refuses the HTML, send plain text.
-            return await self._call(app_bot.send_message, chat_id=chat_id, text=text, reply_markup=markup,
-                                    link_preview_options=NO_PREVIEW)
+            return await self._call(
+                app_bot.send_message, chat_id=chat_id, text=text, reply_markup=markup, link_preview_options=NO_PREVIEW
+            )
 
     async def send_card(self, app_bot: Any, chat_id: int, language: str) -> None:
         """The overdose-response card as a photo (drawn once per language from data/cards/)."""
         png = await asyncio.to_thread(card_png, language)  # drawing takes ~0.5 s once: not on the event loop
-        await self._call(app_bot.send_photo, chat_id=chat_id, photo=png,
-                         caption=card_content(language)["caption"])
+        await self._call(app_bot.send_photo, chat_id=chat_id, photo=png, caption=card_content(language)["caption"])
 
-    async def deliver(self, app_bot: Any, chat_id: int, replies: list[dict[str, Any]], language: str,
-                      in_group: bool = False) -> None:
+    async def deliver(
+        self, app_bot: Any, chat_id: int, replies: list[dict[str, Any]], language: str, in_group: bool = False
+    ) -> None:
         if in_group and any(content.is_check_start(str(reply.get("text") or "")) for reply in replies):
             # The "Am I protected?" check asks about probation, warrants, what police could see: in a group
             # everyone reads the answers, so first suggest a private chat with the bot.
-            await self.send_text(app_bot, chat_id, content.text("telegram_group_check_private", language,
-                                                                bot=getattr(app_bot, "username", None) or ""))
+            await self.send_text(
+                app_bot,
+                chat_id,
+                content.text("telegram_group_check_private", language, bot=getattr(app_bot, "username", None) or ""),
+            )
         for outgoing in plan_replies(replies):
             await self._send_planned(app_bot, chat_id, outgoing)
         # The emergency answer carries `custom: {card: overdose_response}` (data/responses/core.yml): the card
@@ -216,6 +249,7 @@ class TelegramBridge:
     @contextlib.asynccontextmanager
     async def typing(self, app_bot: Any, chat_id: int) -> AsyncIterator[None]:
         """Shows "typing…" when Rasa takes a moment (renewed every few seconds)."""
+
         async def keep_typing() -> None:
             await asyncio.sleep(TYPING_AFTER_S)
             while True:
@@ -232,8 +266,9 @@ class TelegramBridge:
                 await task
 
     # ---- relaying to Rasa ---------------------------------------------------------------------------------
-    async def relay(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-                    offline_text: str = "bot_unreachable") -> None:
+    async def relay(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str, offline_text: str = "bot_unreachable"
+    ) -> None:
         """Send one message to Rasa and its replies to the chat; Rasa down or slow -> 911 + NORS + try again."""
         chat_id = _chat(update).id
         language = self.language(update)
@@ -242,15 +277,15 @@ class TelegramBridge:
             replies: list[dict[str, Any]] | None = None
             async with self.typing(context.bot, chat_id):
                 try:
-                    replies = await asyncio.wait_for(self.rasa.send(sender, message, self.first_guess(sender, language)),
-                                                     self.settings.rasa_timeout)
+                    replies = await asyncio.wait_for(
+                        self.rasa.send(sender, message, self.first_guess(sender, language)), self.settings.rasa_timeout
+                    )
                 except (RasaUnavailable, asyncio.TimeoutError) as error:
                     logger.warning("Rasa did not answer (%s); sent the offline message.", type(error).__name__)
             if not replies:
                 await self.send_text(context.bot, chat_id, content.text(offline_text, language))
                 return
-            await self.deliver(context.bot, chat_id, replies, language,
-                               in_group=_chat(update).type != ChatType.PRIVATE)
+            await self.deliver(context.bot, chat_id, replies, language, in_group=_chat(update).type != ChatType.PRIVATE)
 
     MAX_REMEMBERED_LANGUAGES = 10_000
 
@@ -353,14 +388,18 @@ class TelegramBridge:
         await self.send_card(context.bot, chat_id, language)
 
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_text(context.bot, _chat(update).id,
-                             content.text("telegram_language_prompt", self.language(update)),
-                             buttons=[{"title": "English", "payload": '/set_language{"language":"en"}'},
-                                      {"title": "Français", "payload": '/set_language{"language":"fr"}'}])
+        await self.send_text(
+            context.bot,
+            _chat(update).id,
+            content.text("telegram_language_prompt", self.language(update)),
+            buttons=[
+                {"title": "English", "payload": '/set_language{"language":"en"}'},
+                {"title": "Français", "payload": '/set_language{"language":"fr"}'},
+            ],
+        )
 
     async def on_privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_text(context.bot, _chat(update).id,
-                             content.text("telegram_privacy", self.language(update)))
+        await self.send_text(context.bot, _chat(update).id, content.text("telegram_privacy", self.language(update)))
 
     async def may_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool | None:
         """A group shares one conversation: only its admins may erase it (anyone in a private chat).
@@ -393,8 +432,9 @@ class TelegramBridge:
             erased = await self.rasa.forget(sender)
         self.chosen_languages.pop(sender, None)
         self.started.pop(sender, None)
-        await self.send_text(context.bot, chat_id,
-                             content.text("telegram_forgotten" if erased else "telegram_forget_failed", language))
+        await self.send_text(
+            context.bot, chat_id, content.text("telegram_forgotten" if erased else "telegram_forget_failed", language)
+        )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -408,20 +448,22 @@ class TelegramBridge:
         # Only data this bridge signed for this chat: a modified client can put anything in callback_data.
         payload = self.codec.decode(query.data, self.sender_id(update.effective_chat.id))
         if payload is None:
-            await self.send_text(context.bot, update.effective_chat.id,
-                                 content.text("telegram_button_expired", language))
+            await self.send_text(
+                context.bot, update.effective_chat.id, content.text("telegram_button_expired", language)
+            )
             return
         title = self.pressed_title(query.message, query.data) or payload
         self.remember_language(update.effective_chat.id, payload)
         language = self.language(update)
-        await self.send_text(context.bot, update.effective_chat.id, content.text("telegram_choice", language,
-                                                                                  title=title))
+        await self.send_text(
+            context.bot, update.effective_chat.id, content.text("telegram_choice", language, title=title)
+        )
         await self.relay(update, context, payload)
 
     @staticmethod
     def pressed_title(message: Any, data: str | None) -> str | None:
         markup = getattr(message, "reply_markup", None)
-        for row in (markup.inline_keyboard if markup else ()):
+        for row in markup.inline_keyboard if markup else ():
             for button in row:
                 if button.callback_data == data:
                     return button.text
@@ -445,13 +487,15 @@ class TelegramBridge:
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-            await self.send_text(context.bot, update.effective_chat.id,
-                                 content.text("telegram_edited", self.language(update)))
+            await self.send_text(
+                context.bot, update.effective_chat.id, content.text("telegram_edited", self.language(update))
+            )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the kind of error only (never the update: it holds the user's text and ids); tell the user."""
         logger.error("Handling an update failed: %s", type(context.error).__name__)
         if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, RetryAfter):
             with contextlib.suppress(TelegramError):
-                await context.bot.send_message(update.effective_chat.id,
-                                               content.text("bot_unreachable", self.language(update)))
+                await context.bot.send_message(
+                    update.effective_chat.id, content.text("bot_unreachable", self.language(update))
+                )

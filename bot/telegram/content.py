@@ -1,6 +1,7 @@
 """What the bridge says by itself (data/texts.yml `telegram_*` and `bot_unreachable`, the emergency answer from
 data/responses/core.yml, command descriptions below), in English or French by the user's Telegram language. The
 texts come through gsdoa_content (its path and language rules)."""
+
 from __future__ import annotations
 
 import functools
@@ -41,8 +42,11 @@ def emergency_answer(language: str = "en") -> str:
 def _check_start_lines() -> frozenset:
     """First lines of the "Am I protected?" check's intro and first question, in every language."""
     responses = gsdoa_content.responses()
-    return frozenset(variant["text"].strip().splitlines()[0].strip()
-                     for name in ("utter_check_intro", "utter_ask_gs_involved") for variant in responses[name])
+    return frozenset(
+        variant["text"].strip().splitlines()[0].strip()
+        for name in ("utter_check_intro", "utter_ask_gs_involved")
+        for variant in responses[name]
+    )
 
 
 def is_check_start(reply: str) -> bool:

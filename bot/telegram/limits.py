@@ -5,6 +5,7 @@ A token bucket per conversation, keyed by the hashed sender id (never the Telegr
 on average, `burst` at once. A refused message gets one "slow down" reply per refusal streak (no reply to every
 message of a flood: those replies would spend the bot's Telegram budget too). Buckets that have filled up again
 are dropped, so the table holds only chats that wrote in the last few seconds (and never more than `capacity`)."""
+
 from __future__ import annotations
 
 import time
@@ -23,8 +24,9 @@ class _Bucket:
 
 
 class ChatRateLimiter:
-    def __init__(self, rate: float = 2.0, burst: int = 5, capacity: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float = 2.0, burst: int = 5, capacity: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate, self.burst, self.capacity, self.clock = float(rate), float(burst), capacity, clock
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 

@@ -13,6 +13,7 @@ whole updates at DEBUG, and dumps updates it can't parse at CRITICAL; exception 
   secret), anything shaped like a bot token or a `/bot…/` URL path, `tg-…` sender ids and numbers of 6+ digits
   (chat and user ids, phone numbers) removed;
 - tracebacks keep where it happened (files, lines, functions, exception types) but no exception message."""
+
 from __future__ import annotations
 
 import logging
@@ -22,15 +23,28 @@ from collections.abc import Iterable
 from typing import TextIO
 
 OWN_LOGGERS = ("bot",)  # bot.telegram, bot.cards…
-QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiohttp", "asyncio", "hpack", "h2",
-                 "py.warnings")
-_UPDATE_DUMP = re.compile(r"(Received data was|Webhook received data|Can not load invalid JSON data|"
-                          r"Processing update|Calling Bot API endpoint|Call to Bot API endpoint)", re.I)
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "tornado",
+    "aiohttp",
+    "asyncio",
+    "hpack",
+    "h2",
+    "py.warnings",
+)
+_UPDATE_DUMP = re.compile(
+    r"(Received data was|Webhook received data|Can not load invalid JSON data|"
+    r"Processing update|Calling Bot API endpoint|Call to Bot API endpoint)",
+    re.I,
+)
 _PATTERNS = [
-    (re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{10,}"), "<token>"),          # a bot token wherever it appears
-    (re.compile(r"/bot[^/\s\"']+/"), "/bot<token>/"),                  # Bot API URL paths
-    (re.compile(r"\btg-[0-9a-f]{8,}"), "tg-<id>"),                     # the bridge's sender ids
-    (re.compile(r"(?<![\w.])-?\d{6,}(?![\w])"), "<number>"),           # chat/user ids, phone numbers
+    (re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{10,}"), "<token>"),  # a bot token wherever it appears
+    (re.compile(r"/bot[^/\s\"']+/"), "/bot<token>/"),  # Bot API URL paths
+    (re.compile(r"\btg-[0-9a-f]{8,}"), "tg-<id>"),  # the bridge's sender ids
+    (re.compile(r"(?<![\w.])-?\d{6,}(?![\w])"), "<number>"),  # chat/user ids, phone numbers
 ]
 UPDATE_NOT_LOGGED = "A Telegram update or Bot API reply could not be processed (content not logged)."
 
@@ -91,8 +105,9 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO,
-                      stream: TextIO | None = None) -> logging.Handler:
+def configure_logging(
+    secrets: Iterable[str] = (), level: int = logging.INFO, stream: TextIO | None = None
+) -> logging.Handler:
     """One stderr handler (or `stream`) on the root logger with the PrivacyFilter; returns it."""
     root = logging.getLogger()
     for handler in list(root.handlers):

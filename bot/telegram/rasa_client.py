@@ -2,6 +2,7 @@
 
 In the cluster that is nginx's private loopback server (no per-IP rate limit, not marked public); in production
 the Rasa Service directly."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,15 +18,20 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 10.0, client: httpx.AsyncClient | None = None,
-                 bridge_secret: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        client: httpx.AsyncClient | None = None,
+        bridge_secret: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         # X-GSDOA-Bridge: the REST channel accepts `tg-` sender ids only from the bridge (it checks this secret
         # when BRIDGE_SHARED_SECRET is set there too, and refuses them on nginx's public route in any case).
         headers = {BRIDGE_HEADER: bridge_secret} if bridge_secret else {}
-        self._client = client or httpx.AsyncClient(timeout=timeout, headers=headers,
-                                                   limits=httpx.Limits(max_connections=64,
-                                                                       max_keepalive_connections=32))
+        self._client = client or httpx.AsyncClient(
+            timeout=timeout, headers=headers, limits=httpx.Limits(max_connections=64, max_keepalive_connections=32)
+        )
 
     async def send(self, sender: str, message: str, language: str | None = None) -> list[dict[str, Any]]:
         """The bot's replies to one message, in order. `language` (the user's Telegram language, sent with a

@@ -1,6 +1,7 @@
 """Turns Rasa's REST replies into Telegram messages: safe HTML, merged bubbles, split long texts, buttons.
 
 Pure functions, no network: what is sent is decided here and tested without Telegram."""
+
 from __future__ import annotations
 
 import base64
@@ -16,7 +17,7 @@ from typing import Any
 # Telegram takes at most 4,096 characters in one text message; we put this many (room for the escaping Telegram
 # counts after parsing).
 CHUNK_CHARS = 4000
-MAX_CALLBACK_BYTES = 64        # Telegram's limit for callback_data
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 MAX_BUTTON_TITLE = 60
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 
@@ -24,6 +25,7 @@ _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 @dataclass
 class Outgoing:
     """One message to send: text (with optional buttons) or a photo (a URL from Rasa)."""
+
     text: str = ""
     buttons: list[dict[str, str]] = field(default_factory=list)
     photo: str | None = None
@@ -33,7 +35,7 @@ def to_html(text: str) -> str:
     """Plain text as Telegram HTML: everything escaped, http(s) links made clickable (nothing else is a link)."""
     parts, last = [], 0
     for match in _URL.finditer(text):
-        parts.append(html.escape(text[last:match.start()], quote=False))
+        parts.append(html.escape(text[last : match.start()], quote=False))
         url = match.group(0)
         parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url, quote=False)}</a>')
         last = match.end()
@@ -114,7 +116,7 @@ class CallbackCodec:
     bot-authored payloads (never user text). Data with a wrong tag, from another chat, or unknown -> None."""
 
     PREFIX = "#"
-    TAG_CHARS = 12        # 72 bits: guessing one by pressing buttons would take longer than the universe has
+    TAG_CHARS = 12  # 72 bits: guessing one by pressing buttons would take longer than the universe has
     KEY_CHARS = 32
 
     def __init__(self, key: bytes | None = None, capacity: int = 5000) -> None:
@@ -147,9 +149,10 @@ class CallbackCodec:
             if payload is None or not hmac.compare_digest(data[1:], self._tag(scope, payload, self.KEY_CHARS)):
                 return None
             return payload
-        tag, payload = data[:self.TAG_CHARS], data[self.TAG_CHARS:]
-        if not payload or not hmac.compare_digest(tag.encode("utf-8"),
-                                                  self._tag(scope, payload, self.TAG_CHARS).encode("ascii")):
+        tag, payload = data[: self.TAG_CHARS], data[self.TAG_CHARS :]
+        if not payload or not hmac.compare_digest(
+            tag.encode("utf-8"), self._tag(scope, payload, self.TAG_CHARS).encode("ascii")
+        ):
             return None
         return payload
 
@@ -160,7 +163,7 @@ def button_rows(buttons: list[dict[str, str]], codec: CallbackCodec, scope: str 
     for button in buttons:
         title = str(button["title"])
         if len(title) > MAX_BUTTON_TITLE:
-            title = title[:MAX_BUTTON_TITLE - 1] + "…"
+            title = title[: MAX_BUTTON_TITLE - 1] + "…"
         payload = str(button.get("payload") or button["title"])
         rows.append([{"text": title, "callback_data": codec.encode(payload, scope)}])
     return rows

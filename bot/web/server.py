@@ -17,6 +17,7 @@ allowed origins as Rasa's --cors: bot.web.origins.web_origins, from WEB_ALLOWED_
 (`/%00`, control characters, bad encoding) gets 400, never a traceback. Standard library + segno; imports
 neither rasa nor spacy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,10 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-cache",
 }
 # The demo page: its own files only, framed by nobody; it shows the chat frame of its own origin.
-DEMO_CSP = ("default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+DEMO_CSP = (
+    "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 _BAD_PATH = re.compile(r"[\x00-\x1f\x7f\\\ufffd]")
 
 
@@ -60,8 +63,10 @@ def frame_csp(rasa_url: str, origins: Sequence[str]) -> str:
     rasa_origin = f"{rasa.scheme}://{rasa.netloc}" if rasa.scheme in ("http", "https") and rasa.netloc else ""
     connect = " ".join(["'self'", *([rasa_origin] if rasa_origin else [])])
     ancestors = " ".join(["'self'", *origins])
-    return (f"default-src 'self'; connect-src {connect}; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-            f"form-action 'none'; frame-ancestors {ancestors}")
+    return (
+        f"default-src 'self'; connect-src {connect}; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        f"form-action 'none'; frame-ancestors {ancestors}"
+    )
 
 
 def telegram_url(username: str | None) -> str | None:
@@ -75,16 +80,18 @@ def qr_svg(url: str) -> bytes:
     import segno  # only the demo page needs it
 
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff",
-                                    title="QR code: open the bot on Telegram")
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", title="QR code: open the bot on Telegram"
+    )
     return buffer.getvalue()
 
 
 class Site:
     """What one port serves: a folder for `/`, plus the widget files and (demo only) the generated endpoints."""
 
-    def __init__(self, index_dir: str, rasa_url: str, telegram: str | None, lang: str, demo: bool,
-                 origins: Sequence[str] = ()) -> None:
+    def __init__(
+        self, index_dir: str, rasa_url: str, telegram: str | None, lang: str, demo: bool, origins: Sequence[str] = ()
+    ) -> None:
         self.index_dir = WEB_ROOT / index_dir
         self.rasa_url, self.telegram, self.lang, self.demo = rasa_url.rstrip("/"), telegram, lang, demo
         self.origins = list(origins)  # may embed the chat frame (bot.web.origins.web_origins: the --cors list)
@@ -120,7 +127,7 @@ class Site:
         """The file for a URL path, never outside the folder that path maps to (widget/ or the site's own)."""
         path = self.clean_path(path)
         if path.startswith("/widget/"):
-            base, rest = WEB_ROOT / "widget", path[len("/widget/"):]
+            base, rest = WEB_ROOT / "widget", path[len("/widget/") :]
         else:
             base, rest = self.index_dir, path.lstrip("/")
         target = (base / (rest or "index.html")).resolve()
@@ -153,8 +160,9 @@ def make_handler(site: Site):
         def log_message(self, *args) -> None:  # no access log: URLs and addresses aren't ours to keep
             return
 
-        def _send(self, status: int, body: bytes, content_type: str, head: bool = False,
-                  headers: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str, head: bool = False, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -224,8 +232,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
-    parser.add_argument("--embed-port", type=int, default=int(os.environ.get("WEB_EMBED_PORT", 8081)),
-                        help="port of the cross-origin embed example (0 = off)")
+    parser.add_argument(
+        "--embed-port",
+        type=int,
+        default=int(os.environ.get("WEB_EMBED_PORT", 8081)),
+        help="port of the cross-origin embed example (0 = off)",
+    )
     parser.add_argument("--rasa", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
     parser.add_argument("--telegram-username", default=os.environ.get("TELEGRAM_BOT_USERNAME"))
     parser.add_argument("--lang", default=os.environ.get("WEB_LANG", "en"), choices=["en", "fr"])
@@ -237,12 +249,17 @@ def main(argv=None) -> int:
         print(f"Not started: {error}", file=sys.stderr, flush=True)
         return 2
     servers: dict[str, ThreadingHTTPServer] = {
-        "demo": start(args.port, Site("demo", args.rasa, telegram, args.lang, demo=True, origins=origins), args.host)}
+        "demo": start(args.port, Site("demo", args.rasa, telegram, args.lang, demo=True, origins=origins), args.host)
+    }
     if args.embed_port:
-        servers["embed"] = start(args.embed_port, Site("embed-example", args.rasa, telegram, args.lang, demo=False,
-                                                       origins=origins), args.host)
-    print(f"Demo page: http://localhost:{args.port}/  (widget: http://localhost:{args.port}/widget/widget.js)",
-          flush=True)
+        servers["embed"] = start(
+            args.embed_port,
+            Site("embed-example", args.rasa, telegram, args.lang, demo=False, origins=origins),
+            args.host,
+        )
+    print(
+        f"Demo page: http://localhost:{args.port}/  (widget: http://localhost:{args.port}/widget/widget.js)", flush=True
+    )
     if args.embed_port:
         print(f"Embed example on another origin: http://127.0.0.1:{args.embed_port}/", flush=True)
     stop = threading.Event()

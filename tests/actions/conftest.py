@@ -1,4 +1,5 @@
 """Fixtures for action tests (trackers are built with tests/support/trackers.py)."""
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 

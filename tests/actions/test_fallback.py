@@ -20,12 +20,18 @@ def test_full_intent_uses_the_response_selector():
 
 
 def test_suggestions_are_labelled_and_skip_intents_not_offered():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "affirm", "confidence": 0.3},
-               {"name": "legal", "confidence": 0.25}, {"name": "bot_challenge", "confidence": 0.2},
-               {"name": "greet", "confidence": 0.1}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "affirm", "confidence": 0.3},
+        {"name": "legal", "confidence": 0.25},
+        {"name": "bot_challenge", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
     buttons = suggestions(fallback_event(ranking, response_key="legal/arrest")["parse_data"])
-    assert buttons == [{"title": "Can police arrest me?", "payload": "Can police arrest me?"},
-                       {"title": "Am I talking to a bot?", "payload": "Am I talking to a bot?"}]
+    assert buttons == [
+        {"title": "Can police arrest me?", "payload": "Can police arrest me?"},
+        {"title": "Am I talking to a bot?", "payload": "Am I talking to a bot?"},
+    ]
 
 
 async def test_first_miss_offers_did_you_mean_buttons(dispatcher):
@@ -34,8 +40,11 @@ async def test_first_miss_offers_did_you_mean_buttons(dispatcher):
     await ActionDidYouMean().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
     assert message["text"] == "Did you mean one of these?"
-    assert [b["title"] for b in message["buttons"]] == ["Where can I get naloxone?", "Someone is overdosing now",
-                                                        "What can you do?"]
+    assert [b["title"] for b in message["buttons"]] == [
+        "Where can I get naloxone?",
+        "Someone is overdosing now",
+        "What can you do?",
+    ]
     assert message["buttons"][1]["payload"] == EMERGENCY_PAYLOAD
 
 
@@ -57,8 +66,12 @@ async def test_french_conversation_gets_french_topics(dispatcher):
 async def test_the_help_button_is_not_offered_twice(dispatcher):
     from actions.fallback import ActionDidYouMean
     from tests.support.trackers import make_tracker, user_event
-    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "help", "confidence": 0.25},
-               {"name": "health", "confidence": 0.2}]
+
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "help", "confidence": 0.25},
+        {"name": "health", "confidence": 0.2},
+    ]
     event = user_event("nlu_fallback", ranking=ranking)
     await ActionDidYouMean().run(dispatcher, make_tracker([event]), {})
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
@@ -69,12 +82,16 @@ async def test_french_did_you_mean_buttons_are_french_and_send_french(dispatcher
     from actions.content import intent_catalogue
 
     ranking = [{"name": "health", "confidence": 0.4}, {"name": "emergency", "confidence": 0.3}]
-    tracker = make_tracker([user_event("greet"), fallback_event(ranking, response_key="health/naloxone_get")],
-                           slots={"language": "fr"})
+    tracker = make_tracker(
+        [user_event("greet"), fallback_event(ranking, response_key="health/naloxone_get")], slots={"language": "fr"}
+    )
     await ActionDidYouMean().run(dispatcher, tracker, {})
     buttons = dispatcher.messages[0]["buttons"]
     catalogue = intent_catalogue()
-    assert [b["title"] for b in buttons] == [catalogue["health/naloxone_get"]["label_fr"],
-                                             catalogue["emergency"]["label_fr"], catalogue["help"]["label_fr"]]
+    assert [b["title"] for b in buttons] == [
+        catalogue["health/naloxone_get"]["label_fr"],
+        catalogue["emergency"]["label_fr"],
+        catalogue["help"]["label_fr"],
+    ]
     assert buttons[0]["payload"] == catalogue["health/naloxone_get"]["label_fr"]
     assert buttons[1]["payload"] == EMERGENCY_PAYLOAD

@@ -4,22 +4,42 @@ from actions.protection import CHECK_SLOTS, ActionProtectionVerdict, verdict_par
 from tests.support.trackers import make_tracker
 
 
-@pytest.mark.parametrize("answers, expected", [
-    ((True, False, "none", "no"), ["verdict_possession_only", "verdict_footer"]),
-    ((True, True, "other", "yes"), ["verdict_possession_only", "verdict_beyond_personal",
-                                    "verdict_conditions_other", "verdict_warrant_yes", "verdict_footer"]),
-    ((True, False, "possession", "unsure"), ["verdict_possession_only", "verdict_conditions_possession",
-                                             "verdict_warrant_unsure", "verdict_footer"]),
-    ((False, False, "unspecified", "no"), ["verdict_not_involved", "verdict_conditions_unspecified",
-                                           "verdict_footer"]),
-])
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        ((True, False, "none", "no"), ["verdict_possession_only", "verdict_footer"]),
+        (
+            (True, True, "other", "yes"),
+            [
+                "verdict_possession_only",
+                "verdict_beyond_personal",
+                "verdict_conditions_other",
+                "verdict_warrant_yes",
+                "verdict_footer",
+            ],
+        ),
+        (
+            (True, False, "possession", "unsure"),
+            ["verdict_possession_only", "verdict_conditions_possession", "verdict_warrant_unsure", "verdict_footer"],
+        ),
+        (
+            (False, False, "unspecified", "no"),
+            ["verdict_not_involved", "verdict_conditions_unspecified", "verdict_footer"],
+        ),
+    ],
+)
 def test_verdict_parts(answers, expected):
     assert verdict_parts(*answers) == expected
 
 
 async def test_verdict_is_one_message_with_source_and_clears_the_answers(dispatcher):
-    slots = {"language": "en", "gs_involved": True, "gs_beyond_personal": True, "gs_conditions": "other",
-             "gs_warrant": "yes"}
+    slots = {
+        "language": "en",
+        "gs_involved": True,
+        "gs_beyond_personal": True,
+        "gs_conditions": "other",
+        "gs_warrant": "yes",
+    }
     events = await ActionProtectionVerdict().run(dispatcher, make_tracker([], slots), {})
     assert len(dispatcher.messages) == 1
     text = dispatcher.messages[0]["text"]

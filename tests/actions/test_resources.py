@@ -1,4 +1,5 @@
 """Local resources after resource answers, the province question, and places (actions/resources.py)."""
+
 import re
 
 import pytest
@@ -13,6 +14,7 @@ NS = [{"entity": "city", "value": "Dartmouth"}, {"entity": "province", "value": 
 
 async def run(action, events, slots=None):
     from rasa_sdk.executor import CollectingDispatcher
+
     dispatcher = CollectingDispatcher()
     result = await action.run(dispatcher, make_tracker(events, slots or {"language": "en"}), {})
     return dispatcher.messages, result
@@ -29,10 +31,10 @@ def test_every_jurisdiction_has_a_sourced_local_naloxone_answer(province):
 def test_every_jurisdiction_answers_in_french_too(province):
     reply = local_reply(["naloxone", "health_line"], province, None, "fr")
     assert reply.startswith(f"Pour {province_name(province, 'fr')}")
-    assert "Source\u00a0: " in reply and "Source : " not in reply        # French typography: no break before « : »
+    assert "Source\u00a0: " in reply and "Source : " not in reply  # French typography: no break before « : »
     for line in (text for text in reply.splitlines() if text.startswith("Source")):
         url = line.split(" — ")[-1].split(" (source")[0]
-        assert ("(en anglais)" in line) != is_french_page(url), line   # English pages say so, French ones don't
+        assert ("(en anglais)" in line) != is_french_page(url), line  # English pages say so, French ones don't
 
 
 def test_a_city_is_named_in_french_in_a_french_reply():
@@ -41,9 +43,17 @@ def test_a_city_is_named_in_french_in_a_french_reply():
 
 
 async def test_naloxone_question_with_a_city_gets_that_provinces_program():
-    messages, events = await run(ActionLocalResources(), [user_event(
-        "health", "kamloops here, who gives out naloxone kits", response_key="health/naloxone_get",
-        entities=[{"entity": "city", "value": "Kamloops"}, {"entity": "province", "value": "BC"}])])
+    messages, events = await run(
+        ActionLocalResources(),
+        [
+            user_event(
+                "health",
+                "kamloops here, who gives out naloxone kits",
+                response_key="health/naloxone_get",
+                entities=[{"entity": "city", "value": "Kamloops"}, {"entity": "province", "value": "BC"}],
+            )
+        ],
+    )
     text = messages[0]["text"]
     assert text.startswith("In Kamloops, British Columbia:")
     assert "Toward the Heart" in text or "towardtheheart" in text
@@ -51,22 +61,33 @@ async def test_naloxone_question_with_a_city_gets_that_provinces_program():
 
 
 async def test_no_place_asks_which_province_with_a_button_each():
-    messages, events = await run(ActionLocalResources(), [user_event(
-        "services", "is there a supervised consumption site near me", response_key="services/supervised_sites")])
+    messages, events = await run(
+        ActionLocalResources(),
+        [
+            user_event(
+                "services", "is there a supervised consumption site near me", response_key="services/supervised_sites"
+            )
+        ],
+    )
     assert messages[0]["text"].startswith("Which province or territory are you in?")
     assert len(messages[0]["buttons"]) == 13 and events == []
     assert all(len(b["payload"].encode()) <= 64 for b in messages[0]["buttons"])
 
 
 async def test_remembered_province_is_used():
-    messages, _ = await run(ActionLocalResources(), [user_event(
-        "services", "drug checking?", response_key="services/drug_checking")], {"language": "en", "province": "YT"})
+    messages, _ = await run(
+        ActionLocalResources(),
+        [user_event("services", "drug checking?", response_key="services/drug_checking")],
+        {"language": "en", "province": "YT"},
+    )
     assert "Blood Ties" in messages[0]["text"]
 
 
 async def test_topics_without_local_resources_add_nothing():
-    messages, _ = await run(ActionLocalResources(), [user_event(
-        "legal", "am i covered", response_key="legal/possession_covered", entities=NS)])
+    messages, _ = await run(
+        ActionLocalResources(),
+        [user_event("legal", "am i covered", response_key="legal/possession_covered", entities=NS)],
+    )
     assert messages == []
 
 
@@ -81,15 +102,21 @@ async def test_emergency_adds_only_what_to_do_where_there_is_no_911():
 
 
 def test_pending_kinds_come_from_the_question_before_the_place():
-    events = [user_event("health", response_key="health/naloxone_get"), {"event": "bot"},
-              user_event("inform_place", entities=NS)]
+    events = [
+        user_event("health", response_key="health/naloxone_get"),
+        {"event": "bot"},
+        user_event("inform_place", entities=NS),
+    ]
     assert pending_kinds(events) == ["naloxone"]
     assert pending_kinds([user_event("greet"), user_event("inform_place")]) is None
 
 
 async def test_place_after_a_naloxone_question_answers_it():
-    events = [user_event("health", response_key="health/naloxone_get"), {"event": "bot"},
-              user_event("inform_place", entities=NS)]
+    events = [
+        user_event("health", response_key="health/naloxone_get"),
+        {"event": "bot"},
+        user_event("inform_place", entities=NS),
+    ]
     messages, _ = await run(ActionPlaceAnswer(), events)
     text = messages[0]["text"]
     assert text.startswith("In Dartmouth, Nova Scotia:") and "nsnaloxone.com" in text
@@ -97,15 +124,19 @@ async def test_place_after_a_naloxone_question_answers_it():
 
 
 async def test_province_button_payload_answers_the_pending_question():
-    events = [user_event("services", response_key="services/supervised_sites"), {"event": "bot"},
-              user_event("inform_place", "/inform_place", entities=[{"entity": "province", "value": "AB"}])]
+    events = [
+        user_event("services", response_key="services/supervised_sites"),
+        {"event": "bot"},
+        user_event("inform_place", "/inform_place", entities=[{"entity": "province", "value": "AB"}]),
+    ]
     messages, _ = await run(ActionPlaceAnswer(), events)
     assert messages[0]["text"].startswith("In Alberta:") and "Health Canada" in messages[0]["text"]
 
 
 async def test_place_without_a_question_is_noted_with_naloxone_and_health_line():
-    messages, _ = await run(ActionPlaceAnswer(), [user_event("inform_place", entities=[{"entity": "province",
-                                                                                         "value": "AB"}])])
+    messages, _ = await run(
+        ActionPlaceAnswer(), [user_event("inform_place", entities=[{"entity": "province", "value": "AB"}])]
+    )
     text = messages[0]["text"]
     assert text.startswith("Thanks — I'll keep in mind that you're in Alberta")
     assert "Naloxone" in text and "Health Link" in text
@@ -121,17 +152,28 @@ def test_buttons_are_labelled_in_french_for_french_conversations():
 
 
 async def test_a_place_outside_canada_gets_the_canada_only_answer_not_the_province_question():
-    messages, _ = await run(ActionLocalResources(), [user_event(
-        "health", "where can i get narcan in seattle", response_key="health/naloxone_get",
-        entities=[{"entity": "foreign_place", "value": "Seattle"}])])
+    messages, _ = await run(
+        ActionLocalResources(),
+        [
+            user_event(
+                "health",
+                "where can i get narcan in seattle",
+                response_key="health/naloxone_get",
+                entities=[{"entity": "foreign_place", "value": "Seattle"}],
+            )
+        ],
+    )
     assert "Canada" in messages[0]["text"] and "1-888-688-6677" in messages[0]["text"]
 
 
 async def test_a_naloxone_question_read_as_what_is_it_still_gets_local_entries_when_a_town_is_named():
     regina = [{"entity": "city", "value": "Regina"}, {"entity": "province", "value": "SK"}]
-    messages, _ = await run(ActionLocalResources(), [user_event(
-        "health", "naloxone in Regina", response_key="health/naloxone_what", entities=regina)])
+    messages, _ = await run(
+        ActionLocalResources(),
+        [user_event("health", "naloxone in Regina", response_key="health/naloxone_what", entities=regina)],
+    )
     assert messages[0]["text"].startswith("In Regina, Saskatchewan:")
-    messages, _ = await run(ActionLocalResources(), [user_event(
-        "health", "what is naloxone", response_key="health/naloxone_what")])
+    messages, _ = await run(
+        ActionLocalResources(), [user_event("health", "what is naloxone", response_key="health/naloxone_what")]
+    )
     assert messages == []  # no place named: no province question for a "what is" answer

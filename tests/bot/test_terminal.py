@@ -5,8 +5,12 @@ from bot.terminal import render
 
 
 def test_render_numbers_the_buttons_of_the_last_message(capsys):
-    buttons = render([{"text": "hello\nworld"}, {"text": "pick", "buttons": [{"title": "A", "payload": "/a"},
-                                                                          {"title": "B", "payload": "b"}]}])
+    buttons = render(
+        [
+            {"text": "hello\nworld"},
+            {"text": "pick", "buttons": [{"title": "A", "payload": "/a"}, {"title": "B", "payload": "b"}]},
+        ]
+    )
     out = capsys.readouterr().out
     assert "Bot: hello\n     world" in out and "[1] A" in out and "[2] B" in out
     assert [b["payload"] for b in buttons] == ["/a", "b"]
@@ -21,8 +25,10 @@ def test_custom_messages_are_not_shown(capsys):
 
 
 def test_channels_import_neither_rasa_nor_spacy(root):
-    code = ("import sys, bot, bot.terminal, bot.cards, bot.telegram.bridge, bot.telegram.__main__, gsdoa_content; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('rasa', 'spacy', 'tensorflow')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, bot, bot.terminal, bot.cards, bot.telegram.bridge, bot.telegram.__main__, gsdoa_content; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('rasa', 'spacy', 'tensorflow')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

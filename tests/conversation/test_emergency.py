@@ -1,5 +1,6 @@
 """Safety invariant: a message about an overdose happening now gets 911 first — in any dialogue state, and
 with the action server down."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """Every knowledge area answered over REST by the real servers (cases in cases.yml)."""
+
 import re
 
 import pytest

@@ -3,6 +3,7 @@ log probe, crafted payloads over HTTP, Telegram's sender ids, the action server'
 
 The probe sends slash-prefixed, payload-shaped and plain messages, each with a unique marker, then reads every file
 under build/logs/ that the servers wrote: no marker and no sender id may be there."""
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,10 @@ def probe_messages(marker: str) -> list[str]:
     return [
         f"/help my friend took fent, I'm on probation {marker}",
         f'/greet{{"name": "{marker}"}}',
-        f'/greet{{"name": "{marker}"',                       # malformed JSON
-        f'/greet{{{marker}}}',
+        f'/greet{{"name": "{marker}"',  # malformed JSON
+        f"/greet{{{marker}}}",
         f"/{marker}",
-        f"/{marker}{{\"a\": 1}}",
+        f'/{marker}{{"a": 1}}',
         f'/inform_place{{"city": "{marker}"}}',
         f'/affirm{{"gs_conditions": "{marker}"}}',
         f'/affirm@0.9{{"gs_warrant": "{marker}"}}',
@@ -37,14 +38,17 @@ def probe_messages(marker: str) -> list[str]:
         f"{marker} is narcan free in ontario",
         f"hi im {marker}, can police arrest me",
         f"my name is {marker.lower()} and my friend overdosed",
-        f"xqzv plorbt {marker}",                               # a fallback
-        f"{marker} " * 600,                                   # long: the "first 1,000 characters" path
+        f"xqzv plorbt {marker}",  # a fallback
+        f"{marker} " * 600,  # long: the "first 1,000 characters" path
     ]
 
 
 def log_files() -> dict:
-    return {path: path.read_text(encoding="utf-8", errors="replace")
-            for path in sorted(LOG_DIR.rglob("*")) if path.is_file()}
+    return {
+        path: path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(LOG_DIR.rglob("*"))
+        if path.is_file()
+    }
 
 
 def post(url: str, body: object, headers: dict | None = None, raw: bytes | None = None):
@@ -63,8 +67,9 @@ def _probe(services) -> tuple[str, list[str]]:
     for message in probe_messages(marker):
         chat = Chat(services)
         senders.append(chat.sender)
-        status, reply = chat.raw({"sender": chat.sender, "message": message,
-                                  "metadata": {"language": "en", "note": marker}})
+        status, reply = chat.raw(
+            {"sender": chat.sender, "message": message, "metadata": {"language": "en", "note": marker}}
+        )
         assert status == 200, (message, status, reply)
         assert marker not in reply_text(reply), message  # never echoed back
     return marker, senders
@@ -104,10 +109,13 @@ def test_the_probe_can_fail(bot, tmp_path):
 # ---- crafted payloads over HTTP --------------------------------------------------------------------------------
 def test_crafted_payloads_cannot_skip_the_check(chat):
     assert "1/4" in chat.say("/check_protection")
-    for crafted in ["/check_result", "/action_protection_verdict",
-                    '/affirm{"gs_involved": true, "gs_beyond_personal": false, "gs_conditions": "none", '
-                    '"gs_warrant": "no"}',
-                    '/deny{"gs_warrant": "no"}', '/affirm{"gs_beyond_personal": "no"}']:
+    for crafted in [
+        "/check_result",
+        "/action_protection_verdict",
+        '/affirm{"gs_involved": true, "gs_beyond_personal": false, "gs_conditions": "none", "gs_warrant": "no"}',
+        '/deny{"gs_warrant": "no"}',
+        '/affirm{"gs_beyond_personal": "no"}',
+    ]:
         reply = chat.say(crafted)
         assert "Police may still attend" not in reply and "✅" not in reply, (crafted, reply)
     # the check still works with its own buttons
@@ -120,8 +128,12 @@ def test_crafted_payloads_cannot_skip_the_check(chat):
 
 
 def test_a_crafted_value_is_not_echoed(chat):
-    for crafted in ['/inform_place{"city": "Zorblaxville"}', '/inform_place{"province": "Zorblaxville"}',
-                    '/greet{"language": "Zorblaxville"}', '/set_language{"language": "Zorblaxville"}']:
+    for crafted in [
+        '/inform_place{"city": "Zorblaxville"}',
+        '/inform_place{"province": "Zorblaxville"}',
+        '/greet{"language": "Zorblaxville"}',
+        '/set_language{"language": "Zorblaxville"}',
+    ]:
         assert "Zorblaxville" not in chat.say(crafted)
     assert "Vancouver" in chat.say('/inform_place{"city": "Vancouver"}')  # the bot's own kind of payload works
 

@@ -1,8 +1,9 @@
-""""Start over" erases the stored conversation exactly as /forget does (issue 14, item 4).
+""" "Start over" erases the stored conversation exactly as /forget does (issue 14, item 4).
 
 The trained model runs in-process behind the real channel (SafeRestInput.receive with Rasa's own Agent, tracker
 store and lock store), so the test can read the tracker store itself: after "start over" nothing of the earlier
 conversation — messages, the check's answers — is stored."""
+
 from __future__ import annotations
 
 import json
@@ -95,8 +96,19 @@ async def test_no_logger_gets_the_users_text_or_sender_id_in_process(agent, capl
     channel = SafeRestInput(texts=str(ROOT / "data" / "texts.yml"), domain=str(ROOT / "domain.yml"))
     marker, sender = "Mrkinproc42", "web-inprocess-sender-7f3a"
     caplog.set_level(logging.INFO)
-    for name in ("rasa", "sanic", "sanic.root", "sanic.access", "aiohttp", "httpx", "httpcore", "telegram",
-                 "gsdoa_nlu", "rasa_sdk", "py.warnings"):
+    for name in (
+        "rasa",
+        "sanic",
+        "sanic.root",
+        "sanic.access",
+        "aiohttp",
+        "httpx",
+        "httpcore",
+        "telegram",
+        "gsdoa_nlu",
+        "rasa_sdk",
+        "py.warnings",
+    ):
         caplog.set_level(logging.INFO, logger=name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

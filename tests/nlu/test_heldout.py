@@ -8,6 +8,7 @@ included, as in production):
 Labels are full intents: a retrieval intent counts as right only with the right answer (legal/arrest, not legal).
 Floors sit ~0.02 under the measured values (docs/benchmarks.md), plus a per-intent recall floor, so a few intents
 can't fail completely while the average stays green. Results go to results/nlu_*.json (bench reads them)."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,12 @@ from tests.support.repo import ROOT, load_yaml
 
 pytestmark = pytest.mark.model
 
-SPLITS = {"heldout": "heldout.yml", "heldout_fr": "heldout_fr.yml", "fresh_en": "fresh_en.yml",
-          "fresh_fr": "fresh_fr.yml"}
+SPLITS = {
+    "heldout": "heldout.yml",
+    "heldout_fr": "heldout_fr.yml",
+    "fresh_en": "fresh_en.yml",
+    "fresh_fr": "fresh_fr.yml",
+}
 # Measured on 2026-11-30 (docs/benchmarks.md) minus ~0.02.
 MIN_MACRO_F1 = {"heldout": 0.96, "heldout_fr": 0.94, "fresh_en": 0.61, "fresh_fr": 0.69}
 MIN_ACCURACY = {"heldout": 0.95, "heldout_fr": 0.93, "fresh_en": 0.66, "fresh_fr": 0.69}
@@ -32,9 +37,12 @@ MIN_EMERGENCY_RECALL = 1.0
 # Frozen sets: the share that must get the emergency answer / the crisis answer, and the most look-alikes that may
 # get the emergency answer by mistake (measured values, docs/benchmarks.md).
 FROZEN = {
-    "emergency_en.txt": ("emergency", 0.96, "min"), "emergency_fr.txt": ("emergency", 0.94, "min"),
-    "distress_en.txt": ("suicidal", 0.90, "min"), "distress_fr.txt": ("suicidal", 0.86, "min"),
-    "lookalikes_en.txt": ("emergency", 0.12, "max"), "lookalikes_fr.txt": ("emergency", 0.26, "max"),
+    "emergency_en.txt": ("emergency", 0.96, "min"),
+    "emergency_fr.txt": ("emergency", 0.94, "min"),
+    "distress_en.txt": ("suicidal", 0.90, "min"),
+    "distress_fr.txt": ("suicidal", 0.86, "min"),
+    "lookalikes_en.txt": ("emergency", 0.12, "max"),
+    "lookalikes_fr.txt": ("emergency", 0.26, "max"),
 }
 
 
@@ -55,8 +63,10 @@ def report(agent, split):
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     emergency = result["per_intent"].get("emergency", {}).get("recall")
-    print(f"\n{split}: accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
-          f"emergency recall {emergency}  (n={result['n']})")
+    print(
+        f"\n{split}: accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+        f"emergency recall {emergency}  (n={result['n']})"
+    )
     for error in result["errors"][:40]:
         print(f"  {error['expected']:32s} -> {error['predicted']:32s} {error['text'][:70]}")
     return result
@@ -74,15 +84,19 @@ def test_accuracy(report, split):
 def test_no_intent_fails_completely_on_the_held_out_splits(agent, held_out):
     """Per intent, on the held-out splits (the fresh splits have too few lines per intent for a floor)."""
     result = evaluate_model(ROOT / "models" / "gsdoa.tar.gz", ROOT / "tests" / "nlu" / SPLITS[held_out], agent)
-    weak = {name: round(s["recall"], 2) for name, s in result["per_intent"].items()
-            if s["support"] >= 3 and s["recall"] < MIN_INTENT_RECALL}
+    weak = {
+        name: round(s["recall"], 2)
+        for name, s in result["per_intent"].items()
+        if s["support"] >= 3 and s["recall"] < MIN_INTENT_RECALL
+    }
     assert not weak, weak
 
 
 def test_every_emergency_in_the_splits_is_recognised(report):
     assert "emergency" in report["per_intent"], "every split has emergency lines"
     assert report["per_intent"]["emergency"]["recall"] >= MIN_EMERGENCY_RECALL, [
-        e for e in report["errors"] if e["expected"] == "emergency"]
+        e for e in report["errors"] if e["expected"] == "emergency"
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
@@ -95,8 +109,10 @@ def test_frozen_safety_sets(agent, name):
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"\n{name}: {intent} {result['share']:.3f} ({len(result['hits'])}/{result['n']})")
     if kind == "min":
-        print(f"  lines that are not near-copies of a training line: {result['unseen_share']:.3f} "
-              f"(n={result['unseen_n']})")
+        print(
+            f"  lines that are not near-copies of a training line: {result['unseen_share']:.3f} "
+            f"(n={result['unseen_n']})"
+        )
         assert result["share"] >= bound, result["misses"]
         assert result["unseen_share"] >= bound - 0.02, result["misses"]
     else:
@@ -105,9 +121,12 @@ def test_frozen_safety_sets(agent, name):
 
 @pytest.mark.parametrize("label", ["label", "label_fr"])
 def test_did_you_mean_buttons_lead_back_to_their_topic(agent, label):
-    """"Did you mean…?" buttons send their label as the message: each label must be understood as its intent."""
-    offered = {name: entry[label] for name, entry in load_yaml("data/intents.yml")["intents"].items()
-               if entry.get("offer", True) and name != "emergency"}
+    """ "Did you mean…?" buttons send their label as the message: each label must be understood as its intent."""
+    offered = {
+        name: entry[label]
+        for name, entry in load_yaml("data/intents.yml")["intents"].items()
+        if entry.get("offer", True) and name != "emergency"
+    }
     predicted = dict(zip(offered, predict(agent, list(offered.values())), strict=True))
     wrong = {name: (offered[name], predicted[name]) for name in offered if predicted[name] != name}
     assert not wrong, wrong

@@ -1,6 +1,7 @@
 """The flat intent classifier (gsdoa_nlu/classifier.py) on a small training set, with Rasa's real tokenizer and
 model storage: full intents (answers) are predicted, confidences are calibrated, a message with no known word
 gets a confidence low enough for the fallback to ask, and the model survives saving and loading."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,10 +17,22 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from gsdoa_nlu.classifier import FlatIntentClassifier
 
 TRAINING = {
-    "legal/arrest": ["can the police arrest me", "will i get arrested if i call", "can cops take me in",
-                     "am i going to be arrested", "could they arrest me for calling 911", "arrested for calling?"],
-    "health/naloxone_get": ["where can i get naloxone", "where do i find a narcan kit", "naloxone kit near me",
-                            "how do i get a free naloxone kit", "who gives out narcan", "get naloxone where"],
+    "legal/arrest": [
+        "can the police arrest me",
+        "will i get arrested if i call",
+        "can cops take me in",
+        "am i going to be arrested",
+        "could they arrest me for calling 911",
+        "arrested for calling?",
+    ],
+    "health/naloxone_get": [
+        "where can i get naloxone",
+        "where do i find a narcan kit",
+        "naloxone kit near me",
+        "how do i get a free naloxone kit",
+        "who gives out narcan",
+        "get naloxone where",
+    ],
     "greet": ["hi", "hello", "hey there", "good morning", "bonjour", "hello bot"],
 }
 FALLBACK_THRESHOLD = 0.25  # config.yml
@@ -37,6 +50,7 @@ def parse(spacy_model):
             if "/" in full:
                 message.set("intent_response_key", full)
         return messages
+
     return run
 
 
@@ -46,8 +60,12 @@ def trained(tmp_path_factory, parse):
     resource = Resource("flat")
     texts = [t for texts in TRAINING.values() for t in texts]
     labels = [label for label, texts in TRAINING.items() for _ in texts]
-    component = FlatIntentClassifier.create({**FlatIntentClassifier.get_default_config(), "embeddings": False},
-                                            storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    component = FlatIntentClassifier.create(
+        {**FlatIntentClassifier.get_default_config(), "embeddings": False},
+        storage,
+        resource,
+        ExecutionContext(GraphSchema({}), "test"),
+    )
     component.train(TrainingData(training_examples=parse(texts, labels)))
     return component, storage, resource
 
@@ -90,8 +108,12 @@ def test_one_known_word_is_enough_to_answer(trained, parse):
 
 def test_the_model_is_the_same_after_saving_and_loading(trained, parse):
     component, storage, resource = trained
-    loaded = FlatIntentClassifier.load({**FlatIntentClassifier.get_default_config(), "embeddings": False},
-                                       storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    loaded = FlatIntentClassifier.load(
+        {**FlatIntentClassifier.get_default_config(), "embeddings": False},
+        storage,
+        resource,
+        ExecutionContext(GraphSchema({}), "test"),
+    )
     texts = ["will cops arrest me", "hello", "narcan where"]
     before = component.probabilities(parse(texts), None)
     after = loaded.probabilities(parse(texts), None)

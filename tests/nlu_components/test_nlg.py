@@ -1,5 +1,6 @@
 """Response variants are chosen deterministically, the most specific match first (gsdoa_nlu/nlg.py): a French
 young person in crisis always gets Kids Help Phone (Jeunesse, J'écoute), never the plain French variant by chance."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,7 +36,8 @@ def test_the_emergency_steps_for_a_french_stimulant_overdose_are_always_the_stim
 
 def test_without_a_matching_condition_the_default_variant_is_used(nlg):
     assert pick(nlg, "utter_suicidal", language=None, crisis_audience=None).startswith(
-        pick(nlg, "utter_suicidal", language="en", crisis_audience=None)[:20])
+        pick(nlg, "utter_suicidal", language="en", crisis_audience=None)[:20]
+    )
 
 
 def test_no_two_variants_of_a_response_have_the_same_conditions(nlg):
@@ -47,7 +49,8 @@ def test_rasa_alone_would_pick_at_random_here(nlg):
     from rasa.core.nlg.generator import ResponseVariationFilter
 
     pool = ResponseVariationFilter(nlg.responses).responses_for_utter_action(
-        "utter_suicidal", "rest", {"language": "fr", "crisis_audience": "youth"})
+        "utter_suicidal", "rest", {"language": "fr", "crisis_audience": "youth"}
+    )
     assert len(pool) >= 2
 
 

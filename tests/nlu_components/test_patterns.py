@@ -15,11 +15,20 @@ SETS = {"NEG": ["not", "nt"]}
 
 def test_mini_language_compiles_to_matcher_tokens():
     assert compile_matcher_pattern("@NEG ~breathe", SETS) == [
-        {"NORM": {"IN": ["not", "nt"]}}, {"LEMMA": {"IN": ["breathe"]}}]
+        {"NORM": {"IN": ["not", "nt"]}},
+        {"LEMMA": {"IN": ["breathe"]}},
+    ]
     assert compile_matcher_pattern("took _{0,2} too much|many", SETS) == [
-        {"NORM": "took"}, {"OP": "?"}, {"OP": "?"}, {"NORM": "too"}, {"NORM": {"IN": ["much", "many"]}}]
-    assert compile_matcher_pattern("just? /od+/", SETS) == [{"NORM": "just", "OP": "?"},
-                                                             {"NORM": {"REGEX": "^(?:od+)$"}}]
+        {"NORM": "took"},
+        {"OP": "?"},
+        {"OP": "?"},
+        {"NORM": "too"},
+        {"NORM": {"IN": ["much", "many"]}},
+    ]
+    assert compile_matcher_pattern("just? /od+/", SETS) == [
+        {"NORM": "just", "OP": "?"},
+        {"NORM": {"REGEX": "^(?:od+)$"}},
+    ]
     # pattern words are normalized like the tokens they match: accents, apostrophes, clitics
     assert compile_matcher_pattern("réveillé n't", SETS) == [{"NORM": "reveille"}, {"NORM": "nt"}]
 
@@ -50,13 +59,23 @@ def test_entity_patterns_cover_every_province_with_case_variants(root):
 
 def test_no_place_is_both_canadian_and_foreign(root):
     patterns = place_patterns(load_yaml(root / "data/patterns/places.yml"), str.split)
+
     def surfaces(labels):
-        return {(p["pattern"] if isinstance(p["pattern"], str) else " ".join(t.get("ORTH", t.get("LOWER", ""))
-                 for t in p["pattern"])).lower() for p in patterns if p["label"] in labels}
+        return {
+            (
+                p["pattern"]
+                if isinstance(p["pattern"], str)
+                else " ".join(t.get("ORTH", t.get("LOWER", "")) for t in p["pattern"])
+            ).lower()
+            for p in patterns
+            if p["label"] in labels
+        }
+
     assert not surfaces({"foreign_place"}) & surfaces({"province", "city"})
 
 
 def test_term_patterns_use_canonical_ids(root):
     patterns = term_patterns(load_yaml(root / "data/patterns/legal_situations.yml"), "legal_situation", str.split)
     assert {"bail", "probation", "parole", "conditional_sentence", "warrant", "trafficking", "production"} <= {
-        p["id"] for p in patterns}
+        p["id"] for p in patterns
+    }

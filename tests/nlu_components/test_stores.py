@@ -1,5 +1,6 @@
 """The in-memory tracker store (`make run`) keeps the privacy promise: a conversation is deleted 4 hours (or
 TRACKER_EXPIRY_SECONDS) after its last message, and /forget still deletes it at once."""
+
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered

@@ -20,11 +20,22 @@ def test_script_blocks_and_entities_are_removed():
 
 
 def test_personal_details_are_masked():
-    text = ("hi my name is Kelsey Brightwater, born 1994-03-14, cell 604-555-0187, at 1180 Maple Cres, "
-            "email kb@example.org, health card 9876 543 210, DOB 07/22/1988, postal V5K 0A1")
+    text = (
+        "hi my name is Kelsey Brightwater, born 1994-03-14, cell 604-555-0187, at 1180 Maple Cres, "
+        "email kb@example.org, health card 9876 543 210, DOB 07/22/1988, postal V5K 0A1"
+    )
     masked = mask_personal_details(text)
-    for secret in ["Kelsey", "Brightwater", "1994-03-14", "604-555-0187", "1180 Maple", "kb@example.org",
-                   "9876 543 210", "07/22/1988", "V5K 0A1"]:
+    for secret in [
+        "Kelsey",
+        "Brightwater",
+        "1994-03-14",
+        "604-555-0187",
+        "1180 Maple",
+        "kb@example.org",
+        "9876 543 210",
+        "07/22/1988",
+        "V5K 0A1",
+    ]:
         assert secret not in masked, secret
     assert "my name is" not in masked
 
@@ -62,8 +73,10 @@ def test_has_words():
 
 
 def test_long_stories_are_narrowed_to_the_question():
-    story = ("so last week we were at a party. " * 6 + "someone passed out and i called 911. the cops came. "
-             "can they charge me for what was in my bag? thanks for reading.")
+    story = (
+        "so last week we were at a party. " * 6 + "someone passed out and i called 911. the cops came. "
+        "can they charge me for what was in my bag? thanks for reading."
+    )
     assert focus_on_question(story, 40) == "can they charge me for what was in my bag?"
     no_question = "we were at a party. " * 10 + "i called 911. they came. i want to know about charges"
     assert focus_on_question(no_question, 40) == "they came. i want to know about charges"

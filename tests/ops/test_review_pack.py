@@ -1,5 +1,6 @@
 """The review pack (ops/review_pack.py): it covers everything the bot says, in both languages, and its sign-off
 marks tell a reviewer exactly what changed since they signed."""
+
 from __future__ import annotations
 
 import copy
@@ -58,7 +59,11 @@ def test_a_signed_item_is_signed_until_it_changes(tmp_path, items):
     assert review_pack.status(changed, signoffs)["state"] == "needs re-review"
     others = [i for i in items if i["id"] != "utter_emergency"]
     assert review_pack.counts([changed] + others, signoffs) == {
-        "items": len(items), "signed": 0, "needs re-review": 1, "never signed": len(others)}
+        "items": len(items),
+        "signed": 0,
+        "needs re-review": 1,
+        "never signed": len(others),
+    }
 
 
 def test_signing_an_unknown_item_or_without_a_name_writes_nothing(tmp_path, items):
@@ -75,10 +80,10 @@ def test_the_pack_prints_the_re_review_count_and_both_languages_side_by_side(ite
     target = next(i for i in items if i["id"] == "utter_emergency")
     old = {"item": "utter_emergency", "reviewer": "A", "role": "lawyer", "date": "2026-01-01", "sha256": "0" * 64}
     page = review_pack.build_html(items, [old], "abc1234")
-    assert "<td><b>1</b></td>" in page                      # needs re-review: 1
+    assert "<td><b>1</b></td>" in page  # needs re-review: 1
     assert "needs re-review" in page and "Français" in page and "English" in page
     assert target["variants"][0]["text"].splitlines()[0].replace("'", "&#x27;") in page
-    assert "http" not in page.split("<body>")[0]            # nothing fetched: no external stylesheet or script
+    assert "http" not in page.split("<body>")[0]  # nothing fetched: no external stylesheet or script
     assert "<script" not in page
 
 
@@ -93,4 +98,4 @@ def test_the_pack_prints_to_pdf_with_debians_chromium(tmp_path):
     result = review_pack.build(out_dir=tmp_path)
     assert result["pdf"] is not None, "Chromium not installed: run `make browser-tools`"
     assert Path(result["pdf"]).read_bytes()[:5] == b"%PDF-"
-    assert (tmp_path / "index.html").read_text(encoding="utf-8").count("<section class=\"item\"") == result["items"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8").count('<section class="item"') == result["items"]

@@ -1,4 +1,5 @@
 """The outreach demo page (served by bot/web/server.py) in headless Chromium, against the real bot."""
+
 import json
 import re
 
@@ -16,16 +17,26 @@ def chat(page):
     """The chat, in its frame (widget/frame.html of the demo's own origin)."""
     return page.frame_locator("#gsdoa-frame")
 
+
 NBSP = "\u00a0"
 FRENCH_SCENARIOS = {  # data-scenario: (button label, message sent to the bot, expected in the bot's answer)
-    "overdose": ("Quelqu'un fait une surdose en ce moment", "mon ami fait une surdose pis y se réveille pas",
-                 "Appelez le 911"),
-    "probation": ("Suis-je protégé si je suis en probation?",
-                  "suis-je protégé si j'appelle le 911 pendant ma probation?", "probation"),
+    "overdose": (
+        "Quelqu'un fait une surdose en ce moment",
+        "mon ami fait une surdose pis y se réveille pas",
+        "Appelez le 911",
+    ),
+    "probation": (
+        "Suis-je protégé si je suis en probation?",
+        "suis-je protégé si j'appelle le 911 pendant ma probation?",
+        "probation",
+    ),
     "naloxone": ("Où trouver de la naloxone?", "où trouver de la naloxone?", "naloxone"),
     "not-covered": ("Qu'est-ce qui n'est pas couvert?", "qu'est-ce que la loi ne couvre pas?", "possession simple"),
-    "search": ("La police peut-elle me fouiller?", "la police peut-elle me fouiller lors d'un appel pour une surdose?",
-               "police"),
+    "search": (
+        "La police peut-elle me fouiller?",
+        "la police peut-elle me fouiller lors d'un appel pour une surdose?",
+        "police",
+    ),
     "trafficking": ("Et le trafic?", "la loi me protège-t-elle contre une accusation de trafic?", "trafic"),
 }
 
@@ -34,8 +45,9 @@ FRENCH_SCENARIOS = {  # data-scenario: (button label, message sent to the bot, e
 def french_demo(site):
     """A demo server as a French deployment runs it (`--lang fr`: its config.json says "fr")."""
     port = free_port()
-    server = web.start(port, web.Site("demo", site.services.base_url, web.telegram_url("gsdoa_demo_bot"), "fr",
-                                      demo=True))
+    server = web.start(
+        port, web.Site("demo", site.services.base_url, web.telegram_url("gsdoa_demo_bot"), "fr", demo=True)
+    )
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
 
@@ -76,8 +88,13 @@ def one_page_pdf(page, name):
 
 def test_scenario_buttons_talk_to_the_bot(site, page):
     ready(page, site)
-    expectations = {"overdose": "Call 911", "probation": "probation", "naloxone": "aloxone",
-                    "not-covered": "not", "trafficking": "traffick"}
+    expectations = {
+        "overdose": "Call 911",
+        "probation": "probation",
+        "naloxone": "aloxone",
+        "not-covered": "not",
+        "trafficking": "traffick",
+    }
     for scenario, expected in expectations.items():
         before = chat(page).locator(".gsdoa-msg.gsdoa-bot").count()
         page.click(f"[data-scenario='{scenario}']")
@@ -89,9 +106,13 @@ def test_scenario_buttons_talk_to_the_bot(site, page):
 
 def test_reset_starts_a_new_conversation(site, page):
     forgotten = []
-    page.on("request", lambda r: forgotten.append(r.post_data_json) if r.url.endswith("/webhooks/rest/forget") else None)
+    page.on(
+        "request", lambda r: forgotten.append(r.post_data_json) if r.url.endswith("/webhooks/rest/forget") else None
+    )
     senders = []
-    page.on("request", lambda r: senders.append(r.post_data_json["sender"]) if r.url.endswith("/rest/webhook") else None)
+    page.on(
+        "request", lambda r: senders.append(r.post_data_json["sender"]) if r.url.endswith("/rest/webhook") else None
+    )
     ready(page, site)
     page.click("[data-scenario='probation']")
     expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)
@@ -121,10 +142,25 @@ def test_printable_handout(site, page):
     handout = page.locator("#handout")
     expect(handout).to_be_visible()
     text = handout.inner_text()
-    for needed in ("Call 911", "Nunavut", "naloxone", "whatever they took", "recovery position", "door unlocked",
-                   "simple possession", "no arrest", "R. v. Wilson", "trafficking", "Outstanding warrants",
-                   "1-888-688-6677", "9-8-8", "1-866-277-3553", "Hope for Wellness", "1-855-242-3310",
-                   "not legal advice"):
+    for needed in (
+        "Call 911",
+        "Nunavut",
+        "naloxone",
+        "whatever they took",
+        "recovery position",
+        "door unlocked",
+        "simple possession",
+        "no arrest",
+        "R. v. Wilson",
+        "trafficking",
+        "Outstanding warrants",
+        "1-888-688-6677",
+        "9-8-8",
+        "1-866-277-3553",
+        "Hope for Wellness",
+        "1-855-242-3310",
+        "not legal advice",
+    ):
         assert needed.lower() in text.lower(), needed
     for french in ("Appelez", "possession simple", "Cour suprême"):  # only the English version prints
         assert french not in text, french
@@ -169,7 +205,9 @@ def test_the_error_text_follows_the_language(site, page, french_demo):
     page.context.route(f"{site.demo}/widget/widget.js", lambda route: route.abort())
     page.goto(site.demo + "/")
     expect(page.locator("body[data-widget='error']")).to_be_attached(timeout=30_000)
-    expect(page.locator("#demo-status")).to_have_text("Le clavardage n'a pas pu être chargé. 🚨 Surdose? Appelez le 911.")
+    expect(page.locator("#demo-status")).to_have_text(
+        "Le clavardage n'a pas pu être chargé. 🚨 Surdose? Appelez le 911."
+    )
     expect(page.locator("[data-scenario='overdose']")).to_be_disabled()
 
 
@@ -190,13 +228,16 @@ def test_the_widget_language_button_switches_the_page(site, page):
         expect(page.locator(f"[data-scenario='{scenario}']")).to_have_attribute("data-message", message)
     expect(chat(page).locator(".gsdoa-msg.gsdoa-bot").last).to_contain_text("français", timeout=30_000)
     page.click("[data-scenario='trafficking']")
-    expect(chat(page).locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(FRENCH_SCENARIOS["trafficking"][1])
+    expect(chat(page).locator(".gsdoa-msg.gsdoa-user .gsdoa-text").last).to_have_text(
+        FRENCH_SCENARIOS["trafficking"][1]
+    )
     expect(chat(page).locator(".gsdoa-msg.gsdoa-bot .gsdoa-text").last).to_contain_text("trafic", timeout=30_000)
     chat(page).locator(".gsdoa-lang").click()  # EN
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".demo-side h1")).to_have_text("Overdose help & the Good Samaritan Act")
     expect(page.locator("[data-scenario='overdose']")).to_have_attribute(
-        "data-message", "my friend is overdosing and won't wake up")
+        "data-message", "my friend is overdosing and won't wake up"
+    )
     expect(page).to_have_title("Overdose help chat — outreach demo")
     page.click("[data-scenario='overdose']")
     expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).not_to_have_count(0)
@@ -215,13 +256,33 @@ def test_the_handout_prints_in_the_chosen_language(site, page):
     chat(page).locator(".gsdoa-lang").click()  # FR
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     french = print_handout(page)
-    for needed in ("Appelez le 911", "Nunavut", "GRC", "naloxone", "quoi que la personne ait pris",
-                   "soufflez dans sa bouche", "position latérale de sécurité (sur le côté)", "porte déverrouillée",
-                   "possession simple", f"R.{NBSP}c.{NBSP}Wilson", f"2025{NBSP}CSC{NBSP}32", "liberté provisoire",
-                   "ordonnance de sursis", "libération conditionnelle", "mandats non exécutés", "trafic",
-                   "1-888-688-6677", "Service national d'intervention en cas de surdose", "anglais seulement",
-                   "9-8-8", "1-866-277-3553", "Ligne d'écoute d'espoir pour le mieux-être", "1-855-242-3310",
-                   "Santé Canada", "pas un conseil juridique"):
+    for needed in (
+        "Appelez le 911",
+        "Nunavut",
+        "GRC",
+        "naloxone",
+        "quoi que la personne ait pris",
+        "soufflez dans sa bouche",
+        "position latérale de sécurité (sur le côté)",
+        "porte déverrouillée",
+        "possession simple",
+        f"R.{NBSP}c.{NBSP}Wilson",
+        f"2025{NBSP}CSC{NBSP}32",
+        "liberté provisoire",
+        "ordonnance de sursis",
+        "libération conditionnelle",
+        "mandats non exécutés",
+        "trafic",
+        "1-888-688-6677",
+        "Service national d'intervention en cas de surdose",
+        "anglais seulement",
+        "9-8-8",
+        "1-866-277-3553",
+        "Ligne d'écoute d'espoir pour le mieux-être",
+        "1-855-242-3310",
+        "Santé Canada",
+        "pas un conseil juridique",
+    ):
         assert needed in french, needed
     for english_only in ("Call 911", "simple possession", "Supreme Court", "Help lines"):
         assert english_only not in french, english_only
@@ -271,19 +332,32 @@ def check_axe(target, name):
     """axe-core in the demo page or in the chat frame (evaluated through DevTools: the CSP allows no inline script).
     Each document is audited on its own (iframes: false)."""
     target.evaluate(AXE.read_text(encoding="utf-8"))
-    result = target.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], "
-                             "iframes: false})")
-    (SCREENSHOTS / f"axe-{name}.json").write_text(json.dumps(
-        {"violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
-         "passes": len(result["passes"])}, indent=1))
+    result = target.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], iframes: false})"
+    )
+    (SCREENSHOTS / f"axe-{name}.json").write_text(
+        json.dumps(
+            {
+                "violations": [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]],
+                "passes": len(result["passes"]),
+            },
+            indent=1,
+        )
+    )
     assert result["violations"] == [], (name, [(v["id"], v["impact"]) for v in result["violations"]])
 
 
 def test_the_demo_makes_no_request_outside_this_machine(site, page):
     outside, console = [], []
     page.on("console", lambda message: console.append(message.text))
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
+            else None
+        ),
+    )
     ready(page, site)
     page.click("[data-scenario='naloxone']")
     expect(chat(page).locator(".gsdoa-msg.gsdoa-user")).to_have_count(1)

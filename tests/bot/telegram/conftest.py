@@ -1,5 +1,6 @@
 """Fixtures for the bridge tests: the fake Telegram Bot API and fake Rasa on loopback, and the real bridge pointed
 at them (the helpers themselves: tests/support/bridge.py). No network, no token."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The bridge's handlers end to end against the fake Telegram API and a fake Rasa (offline)."""
+
 import asyncio
 import logging
 
@@ -10,8 +11,12 @@ CHAT = 5551234
 
 
 async def test_start_relays_greet_with_the_telegram_channel_and_a_hashed_sender(harness):
-    harness.rasa.reply = lambda body: [{"text": "Hi! I'm an automated assistant.",
-                                        "buttons": [{"title": "Am I protected?", "payload": "/check_protection"}]}]
+    harness.rasa.reply = lambda body: [
+        {
+            "text": "Hi! I'm an automated assistant.",
+            "buttons": [{"title": "Am I protected?", "payload": "/check_protection"}],
+        }
+    ]
     await harness.feed(harness.updates.message(CHAT, "/start"))
     body = harness.rasa.received[0]
     assert body["message"] == "/greet" and body["input_channel"] == "telegram"
@@ -38,6 +43,7 @@ async def test_sender_ids_are_stable_per_chat_and_differ_between_chats_and_keys(
     from dataclasses import replace
 
     from bot.telegram.bridge import TelegramBridge
+
     other = TelegramBridge(replace(bridge.settings, sender_key=b"another-key"), rasa=bridge.rasa)
     assert other.sender_id(CHAT) != bridge.sender_id(CHAT)
 
@@ -51,8 +57,10 @@ async def test_text_is_escaped_and_links_clickable(harness):
 
 # What Rasa 3.6's REST channel returns for utter_emergency (text + `custom: {card: overdose_response}`): the text,
 # then the custom payload as a message of its own.
-RECORDED_EMERGENCY_REPLY = [{"recipient_id": "tg-x", "text": content.emergency_answer("en")},
-                            {"recipient_id": "tg-x", "custom": {"card": "overdose_response"}}]
+RECORDED_EMERGENCY_REPLY = [
+    {"recipient_id": "tg-x", "text": content.emergency_answer("en")},
+    {"recipient_id": "tg-x", "custom": {"card": "overdose_response"}},
+]
 
 
 async def test_emergency_reply_from_rasa_gets_the_card(harness):
@@ -71,8 +79,10 @@ async def test_the_marker_decides_the_card_not_the_wording(harness):
     harness.rasa.reply = lambda body: [{"text": content.emergency_answer("en")}]
     await harness.feed(harness.updates.message(CHAT, "my friend is not breathing"))
     assert [c.method for c in harness.telegram.sent(CHAT)] == ["sendMessage"]
-    harness.rasa.reply = lambda body: [{"text": "Reworded: phone 911 right away."},
-                                       {"custom": {"card": "overdose_response"}}]
+    harness.rasa.reply = lambda body: [
+        {"text": "Reworded: phone 911 right away."},
+        {"custom": {"card": "overdose_response"}},
+    ]
     await harness.feed(harness.updates.message(CHAT + 1, "mon ami ne respire plus", language="fr"))
     sent = harness.telegram.sent(CHAT + 1)
     assert [c.method for c in sent] == ["sendMessage", "sendPhoto"]
@@ -140,10 +150,14 @@ async def test_5000_character_reply_is_split(harness):
 
 async def test_other_input_gets_a_clear_reply_and_nothing_reaches_rasa(harness):
     updates = harness.updates
-    expectations = [(updates.sticker(CHAT), "only read text"), (updates.voice(CHAT), "please type"),
-                    (updates.photo(CHAT), "only read text"), (updates.document(CHAT), "only read text"),
-                    (updates.location(CHAT), "don't use locations"),
-                    (updates.message(CHAT, "edited text", key="edited_message"), "not edits")]
+    expectations = [
+        (updates.sticker(CHAT), "only read text"),
+        (updates.voice(CHAT), "please type"),
+        (updates.photo(CHAT), "only read text"),
+        (updates.document(CHAT), "only read text"),
+        (updates.location(CHAT), "don't use locations"),
+        (updates.message(CHAT, "edited text", key="edited_message"), "not edits"),
+    ]
     for update, expected in expectations:
         await harness.feed(update)
         assert expected in harness.telegram.sent_texts(CHAT)[-1]
@@ -156,13 +170,20 @@ async def test_group_chatter_is_ignored_and_only_mentions_or_replies_are_answere
     await harness.feed(harness.updates.sticker(group, kind="supergroup", user_id=11))
     await harness.feed(harness.updates.message(group, "/other_bots_command", kind="supergroup", user_id=11))
     assert harness.rasa.received == [] and harness.telegram.sent(group) == []
-    await harness.feed(harness.updates.message(group, "@gsdoa_test_bot can police arrest me", kind="supergroup",
-                                               user_id=12))
+    await harness.feed(
+        harness.updates.message(group, "@gsdoa_test_bot can police arrest me", kind="supergroup", user_id=12)
+    )
     assert harness.rasa.received[-1]["message"] == "can police arrest me"
-    bot_message = {"message_id": 1, "date": 0, "chat": {"id": group, "type": "supergroup", "title": "G"},
-                   "from": {"id": 4242000001, "is_bot": True, "first_name": "GSDOA guide"}, "text": "…"}
-    await harness.feed(harness.updates.message(group, "and my probation?", kind="supergroup", user_id=13,
-                                               reply_to_message=bot_message))
+    bot_message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": group, "type": "supergroup", "title": "G"},
+        "from": {"id": 4242000001, "is_bot": True, "first_name": "GSDOA guide"},
+        "text": "…",
+    }
+    await harness.feed(
+        harness.updates.message(group, "and my probation?", kind="supergroup", user_id=13, reply_to_message=bot_message)
+    )
     assert harness.rasa.received[-1]["message"] == "and my probation?"
     assert len(harness.rasa.received) == 2
     senders = {body["sender"] for body in harness.rasa.received}
@@ -173,6 +194,7 @@ async def test_rasa_down_gives_911_and_nors(telegram):
     from bot.telegram.bridge import TelegramBridge
     from ops.services import free_port
     from tests.support.bridge import Harness, settings_for
+
     dead_port = free_port()
     bridge = TelegramBridge(settings_for(telegram, f"http://127.0.0.1:{dead_port}"))
     harness = Harness(telegram, None, bridge)
@@ -203,7 +225,9 @@ async def test_language_offers_both_languages_as_buttons(harness):
     keyboard = harness.telegram.sent(CHAT)[0].params["reply_markup"]["inline_keyboard"]
     sender = harness.bridge.sender_id(CHAT)
     assert [harness.bridge.codec.decode(row[0]["callback_data"], sender) for row in keyboard] == [
-        '/set_language{"language":"en"}', '/set_language{"language":"fr"}']
+        '/set_language{"language":"en"}',
+        '/set_language{"language":"fr"}',
+    ]
 
 
 async def test_privacy_and_help_and_resources(harness):
@@ -228,11 +252,13 @@ async def test_one_chat_stays_in_order_while_chats_run_in_parallel(harness):
     def reply(body):
         order.append(body["message"])
         return [{"text": "ok " + body["message"]}]
+
     harness.rasa.reply = reply
     harness.rasa.delay = 0.2
     started = asyncio.get_running_loop().time()
-    await asyncio.gather(*(harness.feed(harness.updates.message(chat, f"m{chat}-{turn}"))
-                           for turn in range(2) for chat in range(1, 6)))
+    await asyncio.gather(
+        *(harness.feed(harness.updates.message(chat, f"m{chat}-{turn}")) for turn in range(2) for chat in range(1, 6))
+    )
     elapsed = asyncio.get_running_loop().time() - started
     for chat in range(1, 6):
         assert harness.telegram.sent_texts(chat) == [f"ok m{chat}-0", f"ok m{chat}-1"]
@@ -243,8 +269,9 @@ async def test_logs_carry_no_text_no_ids_no_token(harness, caplog):
     caplog.set_level(logging.DEBUG)
     harness.rasa.delay = 3.0
     await harness.feed(harness.updates.message(CHAT, "my name is Sam Doe, 604-555-0187"))
-    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore",
-                                                                                           "telegram", "aiohttp")))
+    logged = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore", "telegram", "aiohttp"))
+    )
     assert "Sam" not in logged and str(CHAT) not in logged and TOKEN not in logged
     assert "Rasa did not answer" in logged
 

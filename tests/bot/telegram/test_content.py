@@ -1,4 +1,5 @@
 """The bridge's own texts come from data/ and say what matters."""
+
 import re
 
 import pytest
@@ -23,8 +24,13 @@ def test_every_emergency_answer_carries_the_card_marker():
     variants = gsdoa_content.responses()["utter_emergency"]
     assert {gsdoa_content.variant_language(v) for v in variants} == set(content.LANGUAGES)
     assert all(v.get("custom") == {"card": CARD_NAME} for v in variants)
-    others = [name for name, vs in gsdoa_content.responses().items() if name != "utter_emergency"
-              for v in vs if "card" in (v.get("custom") or {})]
+    others = [
+        name
+        for name, vs in gsdoa_content.responses().items()
+        if name != "utter_emergency"
+        for v in vs
+        if "card" in (v.get("custom") or {})
+    ]
     assert others == []  # only the emergency answer brings the card
 
 

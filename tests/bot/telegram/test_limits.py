@@ -1,5 +1,6 @@
 """Abuse resistance of the bridge: the per-chat rate limit (shipped defaults), signed button data, and groups
 (one shared conversation: /forget by admins only; the check suggests a private chat)."""
+
 from dataclasses import replace
 
 import pytest
@@ -28,8 +29,8 @@ def test_token_bucket_allows_a_burst_then_the_rate_and_warns_once_per_streak():
     clock = Clock()
     limiter = ChatRateLimiter(rate=2, burst=5, clock=clock)
     assert [limiter.check("a") for _ in range(7)] == [ADMIT] * 5 + [WARN, QUIET]
-    assert limiter.check("b") == ADMIT                    # another chat is not affected
-    clock.now += 0.5                                      # 2/s: one more message after half a second
+    assert limiter.check("b") == ADMIT  # another chat is not affected
+    clock.now += 0.5  # 2/s: one more message after half a second
     assert [limiter.check("a") for _ in range(2)] == [ADMIT, WARN]
     clock.now += 10
     assert [limiter.check("a") for _ in range(5)] == [ADMIT] * 5
@@ -49,17 +50,29 @@ def test_idle_chats_are_forgotten_and_the_table_is_bounded():
 def test_shipped_defaults_are_a_few_per_second_with_a_burst_of_five():
     settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc"})
     assert (settings.chat_rate, settings.chat_burst) == (2.0, 5)
-    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_CHAT_RATE": "0.5",
-                              "TELEGRAM_CHAT_BURST": "3"}).chat_burst == 3
+    assert (
+        Settings.from_env(
+            {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_CHAT_RATE": "0.5", "TELEGRAM_CHAT_BURST": "3"}
+        ).chat_burst
+        == 3
+    )
 
 
 @pytest.fixture
 async def limited(telegram, rasa):
     """The bridge with the shipped rate-limit defaults."""
     defaults = Settings()
-    bridge = TelegramBridge(Settings(token="123456:TEST-token-not-real", rasa_url=rasa.url, rasa_timeout=2.0,
-                                     sender_key=b"k" * 32, api_base_url=telegram.url,
-                                     chat_rate=defaults.chat_rate, chat_burst=defaults.chat_burst))
+    bridge = TelegramBridge(
+        Settings(
+            token="123456:TEST-token-not-real",
+            rasa_url=rasa.url,
+            rasa_timeout=2.0,
+            sender_key=b"k" * 32,
+            api_base_url=telegram.url,
+            chat_rate=defaults.chat_rate,
+            chat_burst=defaults.chat_burst,
+        )
+    )
     harness = Harness(telegram, rasa, bridge)
     async with harness.app:
         yield harness
@@ -96,8 +109,9 @@ async def test_refused_button_presses_are_still_answered_and_not_relayed(limited
 async def test_group_chatter_not_for_the_bot_does_not_use_the_groups_budget(limited):
     for turn in range(20):
         await limited.feed(limited.updates.message(GROUP, f"chatter {turn}", kind="supergroup", user_id=11))
-    await limited.feed(limited.updates.message(GROUP, "@gsdoa_test_bot can police arrest me", kind="supergroup",
-                                               user_id=12))
+    await limited.feed(
+        limited.updates.message(GROUP, "@gsdoa_test_bot can police arrest me", kind="supergroup", user_id=12)
+    )
     assert [body["message"] for body in limited.rasa.received] == ["can police arrest me"]
 
 
@@ -107,9 +121,19 @@ async def test_forged_modified_or_other_chats_button_data_is_refused_calmly_and_
     mine = bridge.codec.encode("/affirm", bridge.sender_id(CHAT))
     other_chat = bridge.codec.encode("/deny", bridge.sender_id(CHAT + 1))
     long_other_chat = bridge.codec.encode("p" * 90, bridge.sender_id(CHAT + 1))
-    forged = ["/affirm", '/check_protection', '/set_language{"language":"fr"}', '/inform{"city":"Kelowna"}',
-              mine[:-len("/affirm")] + "/deny", mine + "x", "0" + mine[1:], other_chat, long_other_chat,
-              "#" + "A" * 32, "x" * 64]
+    forged = [
+        "/affirm",
+        "/check_protection",
+        '/set_language{"language":"fr"}',
+        '/inform{"city":"Kelowna"}',
+        mine[: -len("/affirm")] + "/deny",
+        mine + "x",
+        "0" + mine[1:],
+        other_chat,
+        long_other_chat,
+        "#" + "A" * 32,
+        "x" * 64,
+    ]
     for data in forged:
         await harness.feed(harness.updates.button(CHAT, data))
     assert harness.rasa.received == []
@@ -122,6 +146,7 @@ async def test_forged_modified_or_other_chats_button_data_is_refused_calmly_and_
 
 def _update(harness, chat):
     from telegram import Update
+
     return Update.de_json(harness.updates.message(chat, "x"), harness.app.bot)
 
 
@@ -151,8 +176,9 @@ async def test_in_a_group_only_admins_can_forget(harness):
     harness.telegram.set_member(GROUP, ADMIN, "administrator")
     harness.telegram.set_member(GROUP, OWNER, "creator")
     for language in ("en", "fr"):
-        await harness.feed(harness.updates.message(GROUP, "/forget", kind="supergroup", user_id=MEMBER,
-                                                   language=language))
+        await harness.feed(
+            harness.updates.message(GROUP, "/forget", kind="supergroup", user_id=MEMBER, language=language)
+        )
         reply = harness.telegram.sent_texts(GROUP)[-1]
         assert reply == content.text("telegram_forget_admins_only", language, bot="gsdoa_test_bot")
     assert harness.rasa.forgotten == []
@@ -166,8 +192,9 @@ async def test_in_a_group_only_admins_can_forget(harness):
 
 async def test_an_anonymous_admin_can_forget_and_private_chats_need_no_check(harness):
     group_as_sender = {"id": GROUP, "type": "supergroup", "title": "Group"}
-    await harness.feed(harness.updates.message(GROUP, "/forget", kind="supergroup", user_id=1087968824,
-                                               sender_chat=group_as_sender))
+    await harness.feed(
+        harness.updates.message(GROUP, "/forget", kind="supergroup", user_id=1087968824, sender_chat=group_as_sender)
+    )
     await harness.feed(harness.updates.message(CHAT, "/forget"))
     assert harness.rasa.forgotten == [harness.bridge.sender_id(GROUP), harness.bridge.sender_id(CHAT)]
     assert harness.telegram.called("getChatMember") == []
@@ -182,13 +209,20 @@ async def test_if_telegram_cannot_say_who_is_admin_nothing_is_erased_and_the_use
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 async def test_the_check_started_in_a_group_suggests_a_private_chat(harness, language):
-    intro = {"en": "Let's check your situation with 4 quick questions. Type \"stop\" anytime to leave. This is "
-                   "general information, not legal advice.",
-             "fr": gsdoa_content.response_texts("utter_check_intro")["fr"]}[language]
-    harness.rasa.reply = lambda body: [{"text": intro}, {"text": "1/4 — …", "buttons": [
-        {"title": "Yes", "payload": "/affirm"}]}]
-    await harness.feed(harness.updates.message(GROUP, "@gsdoa_test_bot am i protected", kind="supergroup",
-                                               user_id=12, language=language))
+    intro = {
+        "en": 'Let\'s check your situation with 4 quick questions. Type "stop" anytime to leave. This is '
+        "general information, not legal advice.",
+        "fr": gsdoa_content.response_texts("utter_check_intro")["fr"],
+    }[language]
+    harness.rasa.reply = lambda body: [
+        {"text": intro},
+        {"text": "1/4 — …", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+    ]
+    await harness.feed(
+        harness.updates.message(
+            GROUP, "@gsdoa_test_bot am i protected", kind="supergroup", user_id=12, language=language
+        )
+    )
     texts = harness.telegram.sent_texts(GROUP)
     assert texts[0] == content.text("telegram_group_check_private", language, bot="gsdoa_test_bot")
     assert "@gsdoa_test_bot" in texts[0] and intro in texts[1]
@@ -197,6 +231,7 @@ async def test_the_check_started_in_a_group_suggests_a_private_chat(harness, lan
 
 
 async def test_other_group_answers_get_no_private_chat_note(harness):
-    await harness.feed(harness.updates.message(GROUP, "@gsdoa_test_bot what is naloxone", kind="supergroup",
-                                               user_id=12))
+    await harness.feed(
+        harness.updates.message(GROUP, "@gsdoa_test_bot what is naloxone", kind="supergroup", user_id=12)
+    )
     assert harness.telegram.sent_texts(GROUP) == ["echo what is naloxone"]

@@ -1,6 +1,7 @@
 """configure_logging: with the bridge's configuration, no logger — ours, root, httpx, httpcore, telegram, aiohttp,
 tornado, asyncio — outputs message text, the token, secrets, chat/user ids or sender ids, at any level, including
 the real calls those libraries make (httpx's request URLs hold the token; PTB logs parameters and updates)."""
+
 import io
 import json
 import logging
@@ -18,16 +19,51 @@ CHAT = 5550001234
 USER = 778899001
 SENDER = "tg-" + "0123456789abcdef" * 2
 WEBHOOK_SECRET = "webhook-secret_XYZ"
-LOGGERS = ["", "root", "bot.telegram", "httpx", "httpcore", "httpcore.http11", "httpcore.connection", "telegram",
-           "telegram.Bot", "telegram.ext.Application", "telegram.ext.Updater", "telegram.ext._utils.webhookhandler",
-           "telegram.ext._utils.networkloop", "telegram.request", "aiohttp", "aiohttp.access", "aiohttp.client",
-           "aiohttp.server", "aiohttp.web", "tornado.access", "tornado.application", "tornado.general", "asyncio"]
+LOGGERS = [
+    "",
+    "root",
+    "bot.telegram",
+    "httpx",
+    "httpcore",
+    "httpcore.http11",
+    "httpcore.connection",
+    "telegram",
+    "telegram.Bot",
+    "telegram.ext.Application",
+    "telegram.ext.Updater",
+    "telegram.ext._utils.webhookhandler",
+    "telegram.ext._utils.networkloop",
+    "telegram.request",
+    "aiohttp",
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiohttp.server",
+    "aiohttp.web",
+    "tornado.access",
+    "tornado.application",
+    "tornado.general",
+    "asyncio",
+]
 LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL]
 
 
 def leaks(output: str):
-    return [item for item in (MARKER, "Kelsey", "zebra", TOKEN, TOKEN.split(":")[1], WEBHOOK_SECRET, str(CHAT),
-                              str(USER), SENDER, SENDER[3:]) if item in output]
+    return [
+        item
+        for item in (
+            MARKER,
+            "Kelsey",
+            "zebra",
+            TOKEN,
+            TOKEN.split(":")[1],
+            WEBHOOK_SECRET,
+            str(CHAT),
+            str(USER),
+            SENDER,
+            SENDER[3:],
+        )
+        if item in output
+    ]
 
 
 @pytest.fixture
@@ -40,9 +76,16 @@ def captured():
 
 
 def update_json():
-    return {"update_id": 1, "message": {"message_id": 2, "date": 0, "text": MARKER,
-                                        "chat": {"id": CHAT, "type": "private"},
-                                        "from": {"id": USER, "is_bot": False, "first_name": "Kelsey"}}}
+    return {
+        "update_id": 1,
+        "message": {
+            "message_id": 2,
+            "date": 0,
+            "text": MARKER,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Kelsey"},
+        },
+    }
 
 
 def the_most_verbose_calls(name: str, level: int) -> None:
@@ -50,13 +93,17 @@ def the_most_verbose_calls(name: str, level: int) -> None:
     log = logging.getLogger(name)
     url = f"https://api.telegram.org/bot{TOKEN}/sendMessage"
     log.log(level, 'HTTP Request: %s %s "%s %d %s"', "POST", httpx.URL(url), "HTTP/1.1", 200, "OK")  # httpx
-    log.log(level, "send_request_headers.started request=<Request [b'POST']> url=%s", url)              # httpcore
-    log.log(level, "Calling Bot API endpoint `%s` with parameters `%s`", "sendMessage",                 # PTB
-            {"chat_id": CHAT, "text": MARKER})
+    log.log(level, "send_request_headers.started request=<Request [b'POST']> url=%s", url)  # httpcore
+    log.log(
+        level,
+        "Calling Bot API endpoint `%s` with parameters `%s`",
+        "sendMessage",  # PTB
+        {"chat_id": CHAT, "text": MARKER},
+    )
     log.log(level, "Error while parsing updates! Received data was %r", [update_json()])
     log.log(level, "Webhook received data: %s", json.dumps(update_json()))
     log.log(level, 'Can not load invalid JSON data: "%s"', f'{{"ok": true, "text": "{MARKER}", "chat_id": {CHAT}')
-    log.log(level, '%s "POST /telegram HTTP/1.1" 403 - %s', "127.0.0.1", WEBHOOK_SECRET)                # aiohttp
+    log.log(level, '%s "POST /telegram HTTP/1.1" 403 - %s', "127.0.0.1", WEBHOOK_SECRET)  # aiohttp
     if name != "bot.telegram":  # free text from a library (our own code logs only kinds of errors, never text)
         log.log(level, "Conversation %s of chat %d said %s", SENDER, CHAT, MARKER[:11])
         log.log(level, f"Conversation {SENDER} of chat {CHAT} (pre-formatted)")
@@ -141,7 +188,10 @@ def test_token_and_secrets_are_redacted():
 
 
 def test_update_dumps_are_replaced():
-    item = record("Webhook received data: %s", '{"message": {"text": "my name is Sam", "chat": {"id": 99}}}',
-                  name="telegram.ext._utils.webhookhandler")
+    item = record(
+        "Webhook received data: %s",
+        '{"message": {"text": "my name is Sam", "chat": {"id": 99}}}',
+        name="telegram.ext._utils.webhookhandler",
+    )
     PrivacyFilter().filter(item)
     assert item.getMessage() == UPDATE_NOT_LOGGED

@@ -1,4 +1,5 @@
 """Both ways updates arrive — the real PTB webhook server and polling through getUpdates — and Telegram's 429."""
+
 import asyncio
 import json
 from contextlib import asynccontextmanager
@@ -30,8 +31,15 @@ async def running(settings):
 
 async def test_webhook_checks_the_secret_on_every_request(telegram, rasa):
     port = free_port()
-    settings = settings_for(telegram, rasa.url, mode="webhook", webhook_port=port, webhook_path="telegram",
-                            webhook_url="https://bot.example.org", webhook_secret=SECRET)
+    settings = settings_for(
+        telegram,
+        rasa.url,
+        mode="webhook",
+        webhook_port=port,
+        webhook_path="telegram",
+        webhook_url="https://bot.example.org",
+        webhook_secret=SECRET,
+    )
     updates = Updates()
     async with running(settings):
         await wait_listening(port, timeout=5)
@@ -41,15 +49,20 @@ async def test_webhook_checks_the_secret_on_every_request(telegram, rasa):
         async with httpx.AsyncClient() as client:
             body = json.dumps(updates.message(CHAT, "hello from a forger"))
             missing = await client.post(url, content=body, headers={"Content-Type": "application/json"})
-            wrong = await client.post(url, content=body, headers={"Content-Type": "application/json",
-                                                                  "X-Telegram-Bot-Api-Secret-Token": "guess"})
+            wrong = await client.post(
+                url,
+                content=body,
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "guess"},
+            )
             assert missing.status_code == 403 and wrong.status_code == 403
             await asyncio.sleep(0.5)
             assert rasa.received == [] and telegram.sent(CHAT) == []
 
-            good = await client.post(url, content=json.dumps(updates.message(CHAT, "can police arrest me")),
-                                     headers={"Content-Type": "application/json",
-                                              "X-Telegram-Bot-Api-Secret-Token": SECRET})
+            good = await client.post(
+                url,
+                content=json.dumps(updates.message(CHAT, "can police arrest me")),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
             assert good.status_code == 200
         await telegram.wait_sent(CHAT, 1)
     assert rasa.received[0]["message"] == "can police arrest me"
@@ -73,8 +86,10 @@ async def test_a_429_from_telegram_is_retried_and_delivered(telegram, rasa):
     async with running(settings_for(telegram, rasa.url)):
         await telegram.queue_update(updates.message(CHAT, "hi"))
         await telegram.wait_sent(CHAT, 1, timeout=20)
-    assert [c.method for c in telegram.calls if c.method.startswith("sendMessage")] == ["sendMessage!failed",
-                                                                                         "sendMessage"]
+    assert [c.method for c in telegram.calls if c.method.startswith("sendMessage")] == [
+        "sendMessage!failed",
+        "sendMessage",
+    ]
     assert telegram.sent_texts(CHAT) == ["echo hi"]
 
 

@@ -6,6 +6,7 @@ through the private route doesn't cost any other chat its answer — through the
 real bot behind it: the REST channel accepts the bridge's `tg-` ids on the private server only.
 
 Marked `cluster`: needs Debian's nginx (`make cluster-tools`), like tests/cluster/."""
+
 from __future__ import annotations
 
 import asyncio
@@ -66,9 +67,14 @@ async def nginx():
 
 async def burst(url: str, count: int, headers: dict[str, str] | None = None) -> list[int]:
     async with httpx.AsyncClient(timeout=10) as client:
-        replies = await asyncio.gather(*(client.post(f"{url}/webhooks/rest/webhook", headers=headers or {},
-                                                     json={"sender": f"s{i}", "message": "hi"})
-                                         for i in range(count)))
+        replies = await asyncio.gather(
+            *(
+                client.post(
+                    f"{url}/webhooks/rest/webhook", headers=headers or {}, json={"sender": f"s{i}", "message": "hi"}
+                )
+                for i in range(count)
+            )
+        )
     return [reply.status_code for reply in replies]
 
 
@@ -91,8 +97,14 @@ async def test_public_forget_is_marked_too_and_the_private_server_serves_only_th
         assert reply.status_code == 200 and nginx["rasa"].headers[-1].get("X-GSDOA-Public") == "1"
         reply = await client.post(f"{nginx['private']}/webhooks/rest/forget", json={"sender": "tg-x"})
         assert reply.status_code == 200 and "X-GSDOA-Public" not in nginx["rasa"].headers[-1]
-        for path in ("/webhooks/rest/", "/widget/widget.js", "/health", "/conversations/x/tracker", "/model",
-                     "/telegram/webhook"):
+        for path in (
+            "/webhooks/rest/",
+            "/widget/widget.js",
+            "/health",
+            "/conversations/x/tracker",
+            "/model",
+            "/telegram/webhook",
+        ):
             assert (await client.get(f"{nginx['private']}{path}")).status_code == 404, path
     private_block = nginx["config"].split("listen 127.0.0.1:" + nginx["private"].rsplit(":", 1)[1], 1)[1]
     assert "limit_req" not in private_block and "X-GSDOA-Public" not in private_block
@@ -102,14 +114,23 @@ async def test_public_forget_is_marked_too_and_the_private_server_serves_only_th
 async def test_one_flooding_chat_does_not_cost_other_chats_their_answers(nginx, telegram, route, others_answered):
     """The bridge with its shipped per-chat limit; one chat sends 12 messages at once, then 8 other chats write."""
     defaults = Settings()
-    bridge = TelegramBridge(Settings(token=TOKEN, rasa_url=nginx[route], rasa_timeout=5, sender_key=b"k" * 32,
-                                     api_base_url=telegram.url, chat_rate=defaults.chat_rate,
-                                     chat_burst=defaults.chat_burst))
+    bridge = TelegramBridge(
+        Settings(
+            token=TOKEN,
+            rasa_url=nginx[route],
+            rasa_timeout=5,
+            sender_key=b"k" * 32,
+            api_base_url=telegram.url,
+            chat_rate=defaults.chat_rate,
+            chat_burst=defaults.chat_burst,
+        )
+    )
     harness = Harness(telegram, None, bridge)
     async with harness.app:
         await asyncio.gather(*(harness.feed(harness.updates.message(1, f"flood {turn}")) for turn in range(12)))
-        await asyncio.gather(*(harness.feed(harness.updates.message(chat, "can police arrest me"))
-                               for chat in range(100, 108)))
+        await asyncio.gather(
+            *(harness.feed(harness.updates.message(chat, "can police arrest me")) for chat in range(100, 108))
+        )
     await bridge.rasa.close()
     answered = [chat for chat in range(100, 108) if telegram.sent_texts(chat) == ["echo can police arrest me"]]
     assert (len(answered) == 8) is others_answered, answered
@@ -151,7 +172,8 @@ def small_cluster():
 
 
 async def test_in_the_cluster_telegram_goes_through_the_private_route_and_tg_ids_are_refused_elsewhere(
-        small_cluster, telegram):
+    small_cluster, telegram
+):
     """The production shape: fake Telegram -> nginx's public /telegram/webhook -> the bridge (started by
     Cluster.start_telegram, its own process) -> nginx's private server -> Rasa (REST channel) -> Redis. The bridge's
     conversation works; the same `tg-` id is refused on the public server (marked public) and on the private one
@@ -160,13 +182,21 @@ async def test_in_the_cluster_telegram_goes_through_the_private_route_and_tg_ids
 
     cluster, updates = small_cluster, Updates()
     secret, key, marker, chat = "cluster-webhook-secret", "cluster-sender-key-0123456789", "okapi-marker-2718", 424210
-    cluster.start_telegram({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_MODE": "webhook", "TELEGRAM_SENDER_KEY": key,
-                            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org", "TELEGRAM_WEBHOOK_SECRET": secret,
-                            "TELEGRAM_API_BASE_URL": telegram.url})
+    cluster.start_telegram(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_SENDER_KEY": key,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org",
+            "TELEGRAM_WEBHOOK_SECRET": secret,
+            "TELEGRAM_API_BASE_URL": telegram.url,
+        }
+    )
     try:
         await telegram.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=60)
         headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
         async with httpx.AsyncClient(timeout=60) as client:
+
             async def say(update, count):
                 before = len(telegram.sent(chat))
                 for _ in range(100):  # nginx -> the bridge's webhook server, which may still be starting
@@ -187,8 +217,11 @@ async def test_in_the_cluster_telegram_goes_through_the_private_route_and_tg_ids
             public = await client.post(f"{cluster.url}/webhooks/rest/webhook", json=body)
             public_forget = await client.post(f"{cluster.url}/webhooks/rest/forget", json={"sender": sender})
             private_no_secret = await client.post(f"{cluster.private_url}/webhooks/rest/webhook", json=body)
-            private = await client.post(f"{cluster.private_url}/webhooks/rest/webhook", json=body,
-                                        headers={"X-GSDOA-Bridge": cluster.bridge_secret})
+            private = await client.post(
+                f"{cluster.private_url}/webhooks/rest/webhook",
+                json=body,
+                headers={"X-GSDOA-Bridge": cluster.bridge_secret},
+            )
         assert public.status_code == 403 and public_forget.status_code == 403 and private_no_secret.status_code == 403
         assert private.status_code == 200 and isinstance(private.json(), list)
     finally:

@@ -6,6 +6,7 @@ fake Bot API and a fake Rasa on loopback: what it writes to stderr.
   provoke (Rasa too slow, Telegram errors that echo data, a non-JSON Bot API reply, broken and malformed updates,
   a wrong webhook secret, a forged button, a flood): the log names none of the message text, the user's name,
   the token, the secrets, the chat or user id, or the sender id Rasa sees."""
+
 import asyncio
 import hashlib
 import hmac
@@ -37,13 +38,28 @@ def sender_of(chat: int) -> str:
 
 
 def bridge_env(api: FakeTelegram, rasa_url: str, **extra: str) -> dict:
-    return {**os.environ, **QUIET_ENV, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.url,
-            "RASA_URL": rasa_url, "TELEGRAM_SENDER_KEY": SENDER_KEY, "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **os.environ,
+        **QUIET_ENV,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.url,
+        "RASA_URL": rasa_url,
+        "TELEGRAM_SENDER_KEY": SENDER_KEY,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 async def run_until_exit(env: dict, timeout: float = 60):
-    process = await asyncio.create_subprocess_exec(str(VENV_BIN / "python"), "-m", "bot.telegram", cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        str(VENV_BIN / "python"),
+        "-m",
+        "bot.telegram",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     return process.returncode, (out + err).decode("utf-8", "replace")
 
@@ -53,8 +69,11 @@ async def test_a_rejected_token_gives_one_clean_message_and_a_non_zero_exit(tele
     telegram.fail_next("getMe", status=401, description="Unauthorized", times=5)
     extra = {"TELEGRAM_MODE": mode}
     if mode == "webhook":
-        extra.update(TELEGRAM_WEBHOOK_URL="https://bot.example.org", TELEGRAM_WEBHOOK_SECRET=SECRET,
-                     TELEGRAM_WEBHOOK_PORT=str(free_port()))
+        extra.update(
+            TELEGRAM_WEBHOOK_URL="https://bot.example.org",
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_WEBHOOK_PORT=str(free_port()),
+        )
     code, output = await run_until_exit(bridge_env(telegram, "http://127.0.0.1:9", **extra))
     assert telegram.called("getMe!failed")  # Telegram (the fake) really refused it
     assert code != 0
@@ -65,16 +84,24 @@ async def test_a_rejected_token_gives_one_clean_message_and_a_non_zero_exit(tele
 
 
 async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secrets(telegram, rasa, tmp_path):
-    rasa.reply = lambda body: [{"text": f"echo {body['message']}",
-                                "buttons": [{"title": "Yes", "payload": "/affirm"}]}]
+    rasa.reply = lambda body: [{"text": f"echo {body['message']}", "buttons": [{"title": "Yes", "payload": "/affirm"}]}]
     port = free_port()
-    env = bridge_env(telegram, rasa.url, TELEGRAM_MODE="webhook", TELEGRAM_WEBHOOK_URL="https://bot.example.org",
-                     TELEGRAM_WEBHOOK_SECRET=SECRET, TELEGRAM_WEBHOOK_PORT=str(port), TELEGRAM_LOG_LEVEL="DEBUG",
-                     TELEGRAM_RASA_TIMEOUT="1", BRIDGE_SHARED_SECRET=BRIDGE_SECRET)
+    env = bridge_env(
+        telegram,
+        rasa.url,
+        TELEGRAM_MODE="webhook",
+        TELEGRAM_WEBHOOK_URL="https://bot.example.org",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        TELEGRAM_WEBHOOK_PORT=str(port),
+        TELEGRAM_LOG_LEVEL="DEBUG",
+        TELEGRAM_RASA_TIMEOUT="1",
+        BRIDGE_SHARED_SECRET=BRIDGE_SECRET,
+    )
     log_path = tmp_path / "bridge.log"
     with open(log_path, "wb") as log:
-        process = await asyncio.create_subprocess_exec(str(VENV_BIN / "python"), "-m", "bot.telegram", cwd=ROOT,
-                                                       env=env, stdout=log, stderr=log)
+        process = await asyncio.create_subprocess_exec(
+            str(VENV_BIN / "python"), "-m", "bot.telegram", cwd=ROOT, env=env, stdout=log, stderr=log
+        )
     updates = Updates()
     url = f"http://127.0.0.1:{port}/telegram"
     headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -88,10 +115,10 @@ async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secret
         await telegram.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=60)
         await wait_listening(port, timeout=30)
         async with httpx.AsyncClient(timeout=30) as client:
+
             async def post(update, sent_to=None, **kwargs):
                 before = len(telegram.sent(sent_to)) if sent_to else 0
-                options = {"headers": headers, "content": json.dumps(update) if update is not None else None,
-                           **kwargs}
+                options = {"headers": headers, "content": json.dumps(update) if update is not None else None, **kwargs}
                 reply = await client.post(url, **options)
                 if sent_to:
                     await telegram.wait_sent(sent_to, before + 1, timeout=30)
@@ -100,12 +127,12 @@ async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secret
             # the normal path: text, a button the bot sent, /start, a group mention from a member
             await post(named(updates.message(CHAT, f"my name is {NAME}, {MARKER}")), CHAT)
             keyboard = telegram.sent(CHAT)[-1].params["reply_markup"]
-            await post(named(updates.button(CHAT, keyboard["inline_keyboard"][0][0]["callback_data"], keyboard)),
-                       CHAT)
-            await post(named(updates.message(GROUP, f"@gsdoa_test_bot {MARKER} group", kind="supergroup",
-                                             user_id=USER)), GROUP)
+            await post(named(updates.button(CHAT, keyboard["inline_keyboard"][0][0]["callback_data"], keyboard)), CHAT)
+            await post(
+                named(updates.message(GROUP, f"@gsdoa_test_bot {MARKER} group", kind="supergroup", user_id=USER)), GROUP
+            )
             # a forged button, /forget by a group member (not admin) and in the private chat
-            await post(named(updates.button(CHAT, f"/inform{{\"name\": \"{MARKER}\"}}")), CHAT)
+            await post(named(updates.button(CHAT, f'/inform{{"name": "{MARKER}"}}')), CHAT)
             await post(named(updates.message(GROUP, "/forget", kind="supergroup", user_id=USER)), GROUP)
             await post(named(updates.message(CHAT, "/forget")), CHAT)
             # Rasa too slow (the fake waits longer than TELEGRAM_RASA_TIMEOUT)
@@ -113,8 +140,9 @@ async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secret
             await post(named(updates.message(CHAT, f"slow {MARKER}")), CHAT)
             rasa.delay = 0
             # Telegram errors that echo data back, a 429, a reply that isn't JSON
-            telegram.fail_next("sendMessage", status=400,
-                               description=f"Bad Request: chat {CHAT} {MARKER} {TOKEN} not found")
+            telegram.fail_next(
+                "sendMessage", status=400, description=f"Bad Request: chat {CHAT} {MARKER} {TOKEN} not found"
+            )
             await post(named(updates.message(CHAT, f"bad request {MARKER}")), CHAT)
             telegram.fail_next("sendMessage", status=429, retry_after=1)
             await post(named(updates.message(CHAT, f"rate limited {MARKER}")), CHAT)
@@ -122,16 +150,31 @@ async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secret
             await post(named(updates.message(CHAT, f"broken reply {MARKER}")), CHAT)
             # broken and malformed updates, a wrong secret
             assert await post(None, content=f'{{"update_id": 1, "message": "{MARKER} {CHAT}'.encode()) >= 400
-            malformed = {"update_id": 99, "message": {"text": MARKER, "chat": {"id": CHAT, "type": "private"},
-                                                      "from": {"id": USER, "first_name": NAME}}}
+            malformed = {
+                "update_id": 99,
+                "message": {
+                    "text": MARKER,
+                    "chat": {"id": CHAT, "type": "private"},
+                    "from": {"id": USER, "first_name": NAME},
+                },
+            }
             assert await post(malformed) >= 400
-            assert await post(named(updates.message(CHAT, MARKER)),
-                              headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
+            assert (
+                await post(
+                    named(updates.message(CHAT, MARKER)),
+                    headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                )
+                == 403
+            )
             # a flood: the slow-down reply
             for turn in range(8):
                 await post(named(updates.message(CHAT + 1, f"flood {turn} {MARKER}")))
-            await telegram.wait_for(lambda calls: any("faster than I can answer" in c.params.get("text", "")
-                                                      for c in telegram.sent(CHAT + 1)), timeout=30)
+            await telegram.wait_for(
+                lambda calls: any(
+                    "faster than I can answer" in c.params.get("text", "") for c in telegram.sent(CHAT + 1)
+                ),
+                timeout=30,
+            )
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 30)
@@ -147,7 +190,20 @@ async def test_a_verbose_run_through_every_path_logs_no_text_ids_token_or_secret
     assert UPDATE_NOT_LOGGED in output
     assert "went over its message rate" in output
     # … and left nothing of the people in it.
-    for secret in (MARKER, NAME, TOKEN, TOKEN.split(":")[1], SECRET, BRIDGE_SECRET, SENDER_KEY, str(CHAT),
-                   str(abs(GROUP)), str(USER), sender_of(CHAT), sender_of(CHAT)[3:], sender_of(GROUP),
-                   sender_of(CHAT + 1)):
+    for secret in (
+        MARKER,
+        NAME,
+        TOKEN,
+        TOKEN.split(":")[1],
+        SECRET,
+        BRIDGE_SECRET,
+        SENDER_KEY,
+        str(CHAT),
+        str(abs(GROUP)),
+        str(USER),
+        sender_of(CHAT),
+        sender_of(CHAT)[3:],
+        sender_of(GROUP),
+        sender_of(CHAT + 1),
+    ):
         assert secret not in output, secret

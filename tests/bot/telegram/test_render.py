@@ -1,4 +1,5 @@
 """What the bridge turns Rasa replies into, before anything is sent."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +21,9 @@ TELEGRAM_MESSAGE_LIMIT = 4096  # Telegram's limit for one text message
 def test_html_is_escaped_and_links_are_clickable():
     html = to_html('Use <b>this</b> & "that": https://www.canada.ca/en/health-canada.html. Call 911')
     assert "&lt;b&gt;this&lt;/b&gt; &amp;" in html
-    assert '<a href="https://www.canada.ca/en/health-canada.html">https://www.canada.ca/en/health-canada.html</a>.' in html
+    assert (
+        '<a href="https://www.canada.ca/en/health-canada.html">https://www.canada.ca/en/health-canada.html</a>.' in html
+    )
     assert "<b>" not in html
 
 
@@ -49,36 +52,51 @@ def test_split_prefers_line_breaks():
 
 
 def test_consecutive_texts_merge_and_buttons_stay_with_their_text():
-    planned = plan_replies([{"text": "one"}, {"text": "two", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
-                            {"text": "three"}])
+    planned = plan_replies(
+        [{"text": "one"}, {"text": "two", "buttons": [{"title": "Yes", "payload": "/affirm"}]}, {"text": "three"}]
+    )
     assert [(p.text, [b["title"] for b in p.buttons]) for p in planned] == [("one\n\ntwo", ["Yes"]), ("three", [])]
 
 
 def test_custom_messages_are_instructions_never_text():
     """Rasa's REST channel sends a response's `custom` as a message of its own, after the text (recorded from
     Rasa 3.6: [{text}, {custom}]): the card marker is read, and nothing of it is sent as text."""
-    recorded = [{"recipient_id": "tg-1", "text": "🚨 Call 911 now.\nIn Nunavut (no 911): …"},
-                {"recipient_id": "tg-1", "custom": {"card": "overdose_response"}}]
+    recorded = [
+        {"recipient_id": "tg-1", "text": "🚨 Call 911 now.\nIn Nunavut (no 911): …"},
+        {"recipient_id": "tg-1", "custom": {"card": "overdose_response"}},
+    ]
     planned = plan_replies(recorded)
     assert [p.text for p in planned] == ["🚨 Call 911 now.\nIn Nunavut (no 911): …"]
     assert "overdose_response" not in "".join(p.text for p in planned)
     assert requested_cards(recorded) == ["overdose_response"]
 
 
-@pytest.mark.parametrize("messages, cards", [
-    ([{"text": "🚨 Call 911 now."}], []),                                     # the words alone decide nothing
-    ([{"custom": {"card": "overdose_response"}}] * 2, ["overdose_response"]),  # once per reply
-    ([{"custom": {"card": 3}}, {"custom": "overdose_response"}, {"custom": None}], []),  # malformed: ignored
-])
+@pytest.mark.parametrize(
+    "messages, cards",
+    [
+        ([{"text": "🚨 Call 911 now."}], []),  # the words alone decide nothing
+        ([{"custom": {"card": "overdose_response"}}] * 2, ["overdose_response"]),  # once per reply
+        ([{"custom": {"card": 3}}, {"custom": "overdose_response"}, {"custom": None}], []),  # malformed: ignored
+    ],
+)
 def test_only_a_well_formed_card_marker_requests_a_card(messages, cards):
     assert requested_cards(messages) == cards
 
 
 def test_images_become_photos_in_order_and_non_web_images_are_dropped():
-    planned = plan_replies([{"text": "before"}, {"image": "https://example.org/card.png"},
-                            {"image": "file:///etc/passwd"}, {"text": "after"}])
-    assert [(p.text, p.photo) for p in planned] == [("before", None), ("", "https://example.org/card.png"),
-                                                     ("after", None)]
+    planned = plan_replies(
+        [
+            {"text": "before"},
+            {"image": "https://example.org/card.png"},
+            {"image": "file:///etc/passwd"},
+            {"text": "after"},
+        ]
+    )
+    assert [(p.text, p.photo) for p in planned] == [
+        ("before", None),
+        ("", "https://example.org/card.png"),
+        ("after", None),
+    ]
 
 
 def test_a_5000_character_reply_is_split_under_telegrams_limit_with_buttons_on_the_last_piece():
@@ -124,18 +142,26 @@ def test_unknown_or_evicted_keys_decode_to_none():
 def test_forged_modified_and_other_chats_callback_data_is_refused():
     codec = CallbackCodec()
     signed = codec.encode("/affirm", CHAT_A)
-    tag = signed[:CallbackCodec.TAG_CHARS]
-    forged = ["/affirm", '/set_slot{"city":"x"}', "/check_protection", tag + "/deny",  # unsigned or payload swapped
-              tag + '/affirm{"gs_involved": true}', signed[:-1], signed + "x",
-              ("A" if tag[0] != "A" else "B") + signed[1:],                          # one character of the tag changed
-              "#" + tag, "#" + "0" * CallbackCodec.KEY_CHARS]
+    tag = signed[: CallbackCodec.TAG_CHARS]
+    forged = [
+        "/affirm",
+        '/set_slot{"city":"x"}',
+        "/check_protection",
+        tag + "/deny",  # unsigned or payload swapped
+        tag + '/affirm{"gs_involved": true}',
+        signed[:-1],
+        signed + "x",
+        ("A" if tag[0] != "A" else "B") + signed[1:],  # one character of the tag changed
+        "#" + tag,
+        "#" + "0" * CallbackCodec.KEY_CHARS,
+    ]
     for data in forged:
         assert codec.decode(data, CHAT_A) is None, data
-    assert codec.decode(signed, CHAT_B) is None                                   # replayed in another chat
+    assert codec.decode(signed, CHAT_B) is None  # replayed in another chat
     long = codec.encode("p" * 100, CHAT_A)
     assert codec.decode(long, CHAT_A) == "p" * 100 and codec.decode(long, CHAT_B) is None
-    assert CallbackCodec().decode(signed, CHAT_A) is None                         # another key (e.g. other bot)
-    assert CallbackCodec(key=codec.key).decode(signed, CHAT_A) == "/affirm"       # same key: survives a restart
+    assert CallbackCodec().decode(signed, CHAT_A) is None  # another key (e.g. other bot)
+    assert CallbackCodec(key=codec.key).decode(signed, CHAT_A) == "/affirm"  # same key: survives a restart
 
 
 def test_button_rows_shorten_long_titles():

@@ -2,8 +2,13 @@ import pytest
 
 from bot.telegram.settings import ConfigError, Settings
 
-WEBHOOK = {"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org",
-           "TELEGRAM_WEBHOOK_SECRET": "s3cret_-OK", "TELEGRAM_SENDER_KEY": "k" * 40}
+WEBHOOK = {
+    "TELEGRAM_BOT_TOKEN": "1:abc",
+    "TELEGRAM_MODE": "webhook",
+    "TELEGRAM_WEBHOOK_URL": "https://bot.example.org",
+    "TELEGRAM_WEBHOOK_SECRET": "s3cret_-OK",
+    "TELEGRAM_SENDER_KEY": "k" * 40,
+}
 
 
 def test_no_token_says_how_to_get_one():
@@ -22,8 +27,14 @@ def test_webhook_settings():
     assert settings.sender_key == b"k" * 40 and not settings.sender_key_is_random
 
 
-@pytest.mark.parametrize("missing, message", [("TELEGRAM_WEBHOOK_SECRET", "SECRET"), ("TELEGRAM_SENDER_KEY", "SENDER_KEY"),
-                                              ("TELEGRAM_WEBHOOK_URL", "WEBHOOK_URL")])
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("TELEGRAM_WEBHOOK_SECRET", "SECRET"),
+        ("TELEGRAM_SENDER_KEY", "SENDER_KEY"),
+        ("TELEGRAM_WEBHOOK_URL", "WEBHOOK_URL"),
+    ],
+)
 def test_webhook_mode_refuses_to_start_without_its_secrets(missing, message):
     env = {k: v for k, v in WEBHOOK.items() if k != missing}
     with pytest.raises(ConfigError, match=message):
