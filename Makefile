@@ -4,6 +4,8 @@ SHELL := /bin/bash
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
+# Developer tools (checkov, kubernetes-validate, pip-audit, ruff): Python 3.11, requirements/tools-lock.txt
+TOOLS_VENV  := .venv-tools
 RASA        := $(VENV)/bin/rasa
 CASES       ?= ../shared/eval/dev_cases.jsonl
 RASA_PORT   ?= 5005
@@ -146,7 +148,7 @@ run-cluster: train build/.cluster-tools ## Redis + RASA_SERVERS (2) Rasa servers
 test-cluster: train build/.cluster-tools ## Reliability, security and fuzz tests against a real Redis/nginx cluster
 	$(PY) -m pytest -q tests -m "cluster"
 
-test: validate test-unit test-deploy test-stories test-nlu test-conversations test-browser test-cluster ## Everything CI runs
+test: check validate test-unit test-deploy test-stories test-nlu test-conversations test-browser test-cluster ## Everything CI runs
 
 button-labels: $(VENV)/.installed ## Regenerate data/nlu/button_labels.yml from the labels in data/intents.yml
 	$(PY) -m ops.button_labels
@@ -167,7 +169,6 @@ bench-telegram: train ## Only the Telegram bridge part of the benchmark (~2 min)
 
 # Tools for the deployment checks and the audit, in their own Python 3.11 venv from their own hashed lock
 # (checkov's tree conflicts with Rasa's pins). Reviewed in docs/dependency-audit.md.
-TOOLS_VENV := .venv-tools
 $(TOOLS_VENV)/.installed: requirements/tools-lock.txt
 	@PY311=$$(command -v python3.11 || ls -d $$HOME/.pyenv/versions/3.11*/bin/python 2>/dev/null | tail -1); \
 	 [ -n "$$PY311" ] || { echo "Python 3.11 not found (needed for $(TOOLS_VENV))"; exit 1; }; \
