@@ -35,7 +35,9 @@ ENTITY_FILES = {
 
 
 def ruler_patterns(nlp, root: Path) -> list:
-    tokenize = lambda text: [t.text for t in nlp.tokenizer(text)]  # noqa: E731 - tiny adapter
+    def tokenize(text: str) -> list[str]:
+        return [t.text for t in nlp.tokenizer(text)]
+
     patterns = place_patterns(load_yaml(root / ENTITY_FILES["places"]), tokenize)
     for label in ("substance", "legal_situation"):
         patterns += term_patterns(load_yaml(root / ENTITY_FILES[label]), label, tokenize)

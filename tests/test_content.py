@@ -11,6 +11,7 @@ import re
 import pytest
 import yaml
 
+from gsdoa_content.sources import FRENCH_PAGE  # one definition, used by the bot too
 from tests.support.repo import ROOT, load_yaml
 
 # Every fact base the project writes from: the shared one, its first-response companion, and our own additions.
@@ -25,7 +26,6 @@ URL = re.compile(r"https?://[^\s)\"']+")
 MAX_CHARS = 900  # every answer fits a phone screen; the e2e checker also rejects replies over 1,200 characters
 EMERGENCY_MAX_CHARS = 700  # the emergency answer, read under stress: one screen without scrolling
 SOURCE_LINE = re.compile(r"\nSource(:|\u00a0:) ")
-from gsdoa_content.sources import FRENCH_PAGE  # noqa: E402  (one definition, used by the bot too)
 
 
 def response_files():
