@@ -248,6 +248,25 @@ def payload_with_language(text: str, language: str | None) -> str:
     return name + json.dumps(values, ensure_ascii=False)
 
 
+# Clients that draw cards (the Telegram bridge sends input_channel "telegram"). The overdose answer carries the
+# marker `custom: {card: overdose_response}` (data/responses/core.yml); other clients — the web chat, the terminal,
+# any REST integration — would only get an empty, meaningless extra message, so the marker isn't sent to them.
+CARD_CHANNELS = frozenset({"telegram"})
+
+
+def without_card_markers(messages: list[dict[str, Any]], input_channel: str) -> list[dict[str, Any]]:
+    """The messages to return: card markers only for clients that draw cards, everything else unchanged."""
+    if input_channel in CARD_CHANNELS:
+        return list(messages)
+
+    def is_card_marker(message: dict[str, Any]) -> bool:
+        custom = message.get("custom")
+        others = set(message) - {"recipient_id", "custom"}
+        return isinstance(custom, dict) and set(custom) == {"card"} and not others
+
+    return [message for message in messages if not is_card_marker(message)]
+
+
 class BadRequest(ValueError):
     """The request body doesn't have the REST channel's shape."""
 
@@ -429,7 +448,7 @@ class SafeRestInput(InputChannel):
                 [{"recipient_id": fields["sender"], "text": self.reply_text("service_degraded", language)}]
             )
 
-        messages: list[dict[str, Any]] = list(collector.messages)
+        messages = without_card_markers(collector.messages, fields["input_channel"])
         await self.erase_if_restarted(getattr(request.app.ctx, "agent", None), fields["sender"])
         if truncated:
             messages.append({"recipient_id": fields["sender"], "text": self.reply_text("long_message", language)})

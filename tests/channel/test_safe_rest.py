@@ -172,3 +172,18 @@ def test_button_payloads_carry_the_first_guess_language(text, language, expected
     from gsdoa_nlu.channels import payload_with_language
 
     assert payload_with_language(text, language) == expected
+
+
+CARD = {"recipient_id": "s", "custom": {"card": "overdose_response"}}
+EMERGENCY = {"recipient_id": "s", "text": "🚨 Call 911 now."}
+
+
+def test_the_card_marker_goes_only_to_clients_that_draw_cards():
+    """The web chat, the terminal and REST integrations get the overdose answer without the card marker; the
+    Telegram bridge (input_channel "telegram") gets it and sends the card."""
+    from gsdoa_nlu.channels import without_card_markers
+
+    assert without_card_markers([EMERGENCY, CARD], "rest") == [EMERGENCY]
+    assert without_card_markers([EMERGENCY, CARD], "telegram") == [EMERGENCY, CARD]
+    other_custom = {"recipient_id": "s", "custom": {"card": "x", "extra": 1}}
+    assert without_card_markers([EMERGENCY, other_custom], "rest") == [EMERGENCY, other_custom]
