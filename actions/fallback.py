@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.content import intent_catalogue, text
 
@@ -74,9 +76,7 @@ class ActionDidYouMean(Action):
     def name(self) -> str:
         return "action_did_you_mean"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = tracker.get_slot("language")
         buttons = suggestions(tracker.latest_message or {}, language)
         if consecutive_fallbacks(tracker.events) >= 2 or not buttons:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 NOT_REPEATED = (
     "utter_language_set",
@@ -46,9 +48,7 @@ class ActionRepeatLastAnswer(Action):
     def name(self) -> str:
         return "action_repeat_last_answer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         for response in last_answer(tracker.events):
             dispatcher.utter_message(response=response)
         return []

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.content import text
 
@@ -40,9 +41,7 @@ class ActionProtectionVerdict(Action):
     def name(self) -> str:
         return "action_protection_verdict"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = tracker.get_slot("language")
         answers = [tracker.get_slot(slot) for slot in CHECK_SLOTS]
         message = "\n".join(text(name, language) for name in verdict_parts(*answers))

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.content import text, topics
 from actions.directory import entries, format_entry
@@ -92,9 +93,7 @@ class ActionLocalResources(Action):
     def name(self) -> str:
         return "action_local_resources"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         topic = full_intent(intent, message) if intent else None
@@ -151,9 +150,7 @@ class ActionPlaceAnswer(Action):
     def name(self) -> str:
         return "action_place_answer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = tracker.get_slot("language")
         province, city = place_in_message(tracker.latest_message or {})
         if province is None:
