@@ -51,6 +51,9 @@ from gsdoa_nlu.embeddings import EmbeddingCache, embed, model_version
 from gsdoa_nlu.fingerprints import digest, sources, spacy_pipeline_version
 from gsdoa_nlu.places import PLACEHOLDER, place_spans
 
+# A component's configuration as Rasa passes it to create() and load().
+Config = dict[str, Any]
+
 logger = logging.getLogger(__name__)
 RETRIEVAL_DELIMITER = "/"
 EMBEDDING_KEY = "sentence_embedding"  # the message's vector, for the semantic emergency layer
@@ -146,11 +149,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+        cls, config: Config, model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
     ) -> FlatIntentClassifier:
         return cls(config, model_storage, resource)
 
@@ -265,7 +264,7 @@ class FlatIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: dict[str, Any],
+        config: Config,
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

@@ -58,6 +58,9 @@ from gsdoa_nlu.patterns import (
 from gsdoa_nlu.places import LABELS, trusted_matches
 from gsdoa_nlu.text import clean_user_text, focus_on_question, normalize_for_matching
 
+# A component's configuration as Rasa passes it to create() and load().
+Config = dict[str, Any]
+
 EMERGENCY_INTENT = "emergency"
 CRISIS_INTENT = "suicidal"
 SAFETY_NET_KEY = "safety_net"
@@ -98,11 +101,7 @@ class MessageSanitizer(GraphComponent):
 
     @classmethod
     def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+        cls, config: Config, model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
     ) -> MessageSanitizer:
         return cls(config)
 
@@ -145,11 +144,7 @@ class GazetteerAnnotator(GraphComponent):
 
     @classmethod
     def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+        cls, config: Config, model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
     ) -> GazetteerAnnotator:
         return cls()
 
@@ -202,18 +197,14 @@ class _PersistedConfigComponent(GraphComponent):
 
     @classmethod
     def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+        cls, config: Config, model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
     ) -> _PersistedConfigComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: dict[str, Any],
+        config: Config,
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
