@@ -2,9 +2,11 @@
 CI); mypy covers every package of the project and skips only packages that ship no type information; every
 suppression names its rule and says why."""
 
+import io
 import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 from tests.support.repo import ROOT
@@ -84,14 +86,21 @@ def test_mypy_skips_only_packages_without_type_information():
 SUPPRESSION = re.compile(r"#\s*(noqa|type:\s*ignore)\b(.*)$")
 
 
+def comments(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, text) of each real comment — a "# noqa" inside a string or docstring is not one."""
+    readline = io.StringIO("\n".join(lines) + "\n").readline
+    return [(tok.start[0], tok.string) for tok in tokenize.generate_tokens(readline) if tok.type == tokenize.COMMENT]
+
+
 def unexplained(lines: list[str]) -> list[tuple[int, str]]:
     """Lines with a `# noqa` / `# type: ignore` that names no rule or gives no reason (on the line itself, after
     the code, or in a comment on the line before)."""
     problems = []
-    for number, line in enumerate(lines, 1):
-        match = SUPPRESSION.search(line)
+    for number, comment in comments(lines):
+        match = SUPPRESSION.search(comment)
         if not match:
             continue
+        line = lines[number - 1]
         kind, rest = match.groups()
         code = re.match(
             r":\s*[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*" if kind == "noqa" else r"\[[a-z-]+(?:,\s*[a-z-]+)*\]", rest
@@ -119,6 +128,10 @@ def test_the_suppression_scan_recognises_what_it_looks_for():
         )
         == []
     )
+
+
+def test_a_suppression_mentioned_in_a_string_is_not_one():
+    assert unexplained(['doc = "use # noqa sparingly"', "x = 1  # noqa"]) == [(2, "x = 1  # noqa")]
 
 
 def test_every_suppression_names_its_rule_and_says_why():
